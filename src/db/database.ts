@@ -1,0 +1,111 @@
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaClient } from '../generated/prisma/client.js';
+import { type DataDirLock, lockDataDir } from './data-dir-lock.js';
+import { migrate } from './migrate.js';
+import { pgliteSession, pgSession, type SqlSession } from './sql-session.js';
+
+export type { PrismaClient };
+
+export interface QueryEvent {
+  query: string;
+  params: string;
+  duration: number;
+}
+
+export interface DatabaseOptions {
+  /** A Postgres URL; when absent the embedded PGlite is used. */
+  databaseUrl?: string | undefined;
+  /** Folder for the embedded database, or 'memory' for a throw-away one (tests). */
+  dataDir?: string;
+  /** Postgres schema to use instead of `public` (tests isolate themselves this way). */
+  schema?: string;
+  /** Called for every SQL statement Prisma sends. */
+  onQuery?: (event: QueryEvent) => void;
+}
+
+export interface Database {
+  kind: 'postgres' | 'pglite';
+  prisma: PrismaClient;
+  /** Runs `fn` with a dedicated session that can execute multi-statement scripts. */
+  withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
+  /** Applies pending migrations; returns the names applied. */
+  migrate(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPglite(options);
+}
+
+async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
+  const schema = options.schema;
+  const pool = new pg.Pool({
+    connectionString: url,
+    ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}),
+  });
+  // An idle client losing its connection must not crash the process.
+  pool.on('error', () => {});
+  const prisma = createPrisma(new PrismaPg(pool, schema ? { schema } : undefined), options);
+  const withSession = async <T>(fn: (s: SqlSession) => Promise<T>) => {
+    const client = await pool.connect();
+    try {
+      return await fn(pgSession(client));
+    } finally {
+      client.release();
+    }
+  };
+  return {
+    kind: 'postgres',
+    prisma,
+    withSession,
+    migrate: () => withSession((s) => migrate(s)),
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(options: DatabaseOptions): Promise<Database> {
+  const dataDir = options.dataDir ?? './.data';
+  let lock: DataDirLock | undefined;
+  let pglite: PGlite;
+  if (dataDir === 'memory') {
+    pglite = new PGlite();
+  } else {
+    lock = await lockDataDir(dataDir);
+    pglite = new PGlite(path.join(dataDir, 'pgdata'));
+  }
+  await pglite.waitReady;
+  const prisma = createPrisma(new PrismaPGlite(pglite), options);
+  // PGlite is a single session: callers must not interleave this with Prisma work.
+  const withSession = <T>(fn: (s: SqlSession) => Promise<T>) => fn(pgliteSession(pglite));
+  return {
+    kind: 'pglite',
+    prisma,
+    withSession,
+    migrate: () => withSession((s) => migrate(s)),
+    async close() {
+      await prisma.$disconnect();
+      await pglite.close();
+      await lock?.release();
+    },
+  };
+}
+
+function createPrisma(adapter: SqlDriverAdapterFactory, options: DatabaseOptions): PrismaClient {
+  const onQuery = options.onQuery;
+  if (!onQuery) return new PrismaClient({ adapter });
+  const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  prisma.$on('query', (e) => onQuery({ query: e.query, params: e.params, duration: e.duration }));
+  return prisma;
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

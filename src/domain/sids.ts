@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+
+/** Twilio SID prefixes this gateway issues or accepts. */
+export const SID_PREFIX = {
+  account: 'AC',
+  service: 'IS',
+  user: 'US',
+  credential: 'CR',
+  binding: 'BS',
+} as const;
+
+export type SidKind = keyof typeof SID_PREFIX;
+export type SidPrefix = (typeof SID_PREFIX)[SidKind];
+
+/** Two-letter prefix + 32 lower-case hex digits, as Twilio emits them. */
+export function newSid(prefix: SidPrefix, random: () => Buffer = () => randomBytes(16)): string {
+  return prefix + random().toString('hex');
+}
+
+const SID_PATTERN = /^([A-Z]{2})[0-9a-f]{32}$/;
+
+export function isSid(value: string, prefix: SidPrefix): boolean {
+  return SID_PATTERN.test(value) && value.startsWith(prefix);
+}
+
+/** The kind a well-formed SID names, or undefined for anything else. */
+export function sidKind(value: string): SidKind | undefined {
+  const match = SID_PATTERN.exec(value);
+  if (!match) return undefined;
+  const prefix = match[1];
+  return (Object.keys(SID_PREFIX) as SidKind[]).find((kind) => SID_PREFIX[kind] === prefix);
+}
