@@ -1,0 +1,36 @@
+import type { PrismaClient } from './generated/prisma/client.js';
+import { isSid } from './domain/sids.js';
+import { verifySecret } from './domain/secrets.js';
+
+/** Who is calling: every query either front door runs is scoped to `accountSid`. */
+export interface Caller {
+  accountSid: string;
+  /** The credential used: the account SID for its auth token. */
+  credentialSid: string;
+}
+
+/** `Authorization: Basic base64(user:password)` → its parts, or null when absent or malformed. */
+export function parseBasicAuth(header: string | null | undefined): { username: string; password: string } | null {
+  if (!header) return null;
+  const match = /^Basic[ ]+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
+  if (!match?.[1]) return null;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return null;
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/**
+ * Checks HTTP Basic `AccountSid:AuthToken`. Returns null for anything but a
+ * valid pair, without saying which half was wrong.
+ */
+export async function authenticate(prisma: PrismaClient, header: string | null | undefined): Promise<Caller | null> {
+  const credentials = parseBasicAuth(header);
+  if (!credentials || !isSid(credentials.username, 'AC') || credentials.password.length > 256) return null;
+  const account = await prisma.account.findUnique({
+    where: { sid: credentials.username },
+    select: { sid: true, authTokenHash: true },
+  });
+  if (!account || !verifySecret(credentials.password, account.authTokenHash)) return null;
+  return { accountSid: account.sid, credentialSid: account.sid };
+}

@@ -1,0 +1,93 @@
+import { type Binding, type BindingType, Prisma } from '../generated/prisma/client.js';
+import type { DataContext } from './data-context.js';
+import { NotFoundError } from './errors.js';
+import { type KeysetList, keysetCounts, listPages } from './keyset.js';
+import type { Page, PageArgs } from './paging.js';
+
+export type { Binding, BindingType };
+
+export const BINDING_TYPES: readonly BindingType[] = ['gcm', 'apn', 'fcm'];
+
+export interface BindingFilter {
+  /** Keep bindings of any of these types (absent or empty: all). */
+  bindingTypes?: readonly BindingType[] | null | undefined;
+  /** Keep bindings of any of these identities (absent or empty: all). */
+  identities?: readonly string[] | null | undefined;
+}
+
+/** Bindings are listed under a service (`IS…`) or under one user (`US…`). */
+export type BindingParent = 'service' | 'user';
+
+const COLUMNS = Prisma.sql`t.sid, t.account_sid AS "accountSid", t.service_sid AS "serviceSid", t.user_sid AS "userSid",
+  t.identity, t.endpoint, t.binding_type::text AS "bindingType", t.credential_sid AS "credentialSid",
+  t.message_types AS "messageTypes", t.date_created AS "dateCreated", t.date_updated AS "dateUpdated"`;
+
+function bindingList(accountSid: string, parent: BindingParent, filter: BindingFilter): KeysetList {
+  const where = [Prisma.sql`t.account_sid = ${accountSid}`];
+  if (filter.bindingTypes?.length) where.push(Prisma.sql`t.binding_type = ANY(${[...filter.bindingTypes]}::text[]::binding_type[])`);
+  if (filter.identities?.length) where.push(Prisma.sql`t.identity = ANY(${[...filter.identities]}::text[])`);
+  return { table: 'bindings', parentColumn: parent === 'service' ? 'service_sid' : 'user_sid', columns: COLUMNS, where };
+}
+
+/** One page of bindings, ordered by sid, for each parent (one SQL statement for all of them). */
+export function listBindings(
+  data: DataContext,
+  accountSid: string,
+  parent: BindingParent,
+  parents: readonly string[],
+  filter: BindingFilter,
+  args: PageArgs,
+): Promise<Map<string, Page<Binding> | Error>> {
+  return listPages<Binding>(data, bindingList(accountSid, parent, filter), 'bindings', parents, args);
+}
+
+/** How many bindings each parent has under the same filter as its pages. */
+export function countBindings(
+  data: DataContext,
+  accountSid: string,
+  parent: BindingParent,
+  parents: readonly string[],
+  filter: BindingFilter,
+): Promise<Map<string, number>> {
+  return keysetCounts(data.prisma, bindingList(accountSid, parent, filter), parents);
+}
+
+/** Bindings by sid within the caller's account; unknown or foreign sids are simply absent. */
+export function getBindings(data: DataContext, accountSid: string, sids: readonly string[]): Promise<Binding[]> {
+  return data.prisma.binding.findMany({ where: { accountSid, sid: { in: [...sids] } } });
+}
+
+export interface BindingLocation {
+  serviceSid?: string | undefined;
+  userSid?: string | undefined;
+}
+
+export function getBinding(data: DataContext, accountSid: string, sid: string, where: BindingLocation = {}) {
+  return data.prisma.binding.findFirst({ where: { accountSid, sid, ...definedOnly(where) } });
+}
+
+/**
+ * Deletes one binding of the caller's account (optionally only under the given
+ * service or user) and returns the row as it was. NotFoundError when there is
+ * no such binding — including when a concurrent delete won the race.
+ */
+export async function deleteBinding(
+  data: DataContext,
+  accountSid: string,
+  sid: string,
+  where: BindingLocation = {},
+): Promise<Binding> {
+  const conditions = [Prisma.sql`t.account_sid = ${accountSid}`, Prisma.sql`t.sid = ${sid}`];
+  if (where.serviceSid !== undefined) conditions.push(Prisma.sql`t.service_sid = ${where.serviceSid}`);
+  if (where.userSid !== undefined) conditions.push(Prisma.sql`t.user_sid = ${where.userSid}`);
+  // One statement: the row is gone and returned atomically, so of two racing
+  // deletes exactly one succeeds.
+  const [row] = await data.prisma.$queryRaw<Binding[]>`
+    DELETE FROM bindings AS t WHERE ${Prisma.join(conditions, ' AND ')} RETURNING ${COLUMNS}`;
+  if (!row) throw new NotFoundError(`Binding ${sid} was not found`);
+  return row;
+}
+
+function definedOnly(where: BindingLocation): BindingLocation {
+  return Object.fromEntries(Object.entries(where).filter(([, v]) => v !== undefined));
+}

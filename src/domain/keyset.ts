@@ -1,0 +1,134 @@
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
+import type { DataContext } from './data-context.js';
+import { type CursorScope, type Page, type PageArgs, type PageWindow, pageWindow } from './paging.js';
+
+/**
+ * A list of rows of one table, ordered by `sid`, under parents named by one
+ * column (e.g. bindings by `service_sid`). Table and column names come from
+ * code, never from input.
+ */
+export interface KeysetList {
+  table: string;
+  parentColumn: string;
+  /** Projection of the table alias `t`, with camelCase aliases matching the Prisma model. */
+  columns: Prisma.Sql;
+  /** Extra conditions on `t` (account scope, filters), joined with AND. */
+  where: Prisma.Sql[];
+}
+
+/**
+ * One statement for the pages of many parents at once (a LATERAL join per
+ * parent), so nested connections cost the same whatever the page sizes.
+ * `pageInfo` is exact: one extra row tells whether more follow, and an EXISTS
+ * probe on the cursor's far side tells whether rows precede it (even when the
+ * cursor's own row has been deleted).
+ */
+export async function keysetPages<Row extends { sid: string }>(
+  prisma: PrismaClient,
+  list: KeysetList,
+  parents: readonly string[],
+  window: PageWindow,
+): Promise<Map<string, Page<Row>>> {
+  const pages = new Map<string, Page<Row>>();
+  if (parents.length === 0) return pages;
+
+  const t = Prisma.raw(list.table);
+  const parentCol = Prisma.raw(`t.${list.parentColumn}`);
+  const bounds = boundConditions(window);
+  const conditions = [Prisma.sql`${parentCol} = p.parent_key`, ...list.where, ...bounds];
+  const order = Prisma.raw(window.forward ? 'ASC' : 'DESC');
+
+  // The "far side" of the page: rows before `after` when going forward, rows
+  // from `before` on when going backward.
+  const farCursor = window.forward ? window.afterSid : window.beforeSid;
+  const farSide = farCursor
+    ? Prisma.sql`EXISTS (SELECT 1 FROM ${t} t WHERE ${Prisma.join(
+        [Prisma.sql`${parentCol} = p.parent_key`, ...list.where, window.forward ? Prisma.sql`t.sid <= ${farCursor}` : Prisma.sql`t.sid >= ${farCursor}`],
+        ' AND ',
+      )})`
+    : Prisma.sql`false`;
+
+  const rows = await prisma.$queryRaw<Array<Row & { __parent: string; __far: boolean; __present: boolean }>>`
+    SELECT p.parent_key AS "__parent", ${farSide} AS "__far", r.sid IS NOT NULL AS "__present", r.*
+    FROM unnest(${[...parents]}::text[]) AS p(parent_key)
+    LEFT JOIN LATERAL (
+      SELECT ${list.columns} FROM ${t} t
+      WHERE ${Prisma.join(conditions, ' AND ')}
+      ORDER BY t.sid ${order}
+      LIMIT ${window.size + 1}
+    ) r ON true`;
+
+  const grouped = new Map<string, { rows: Row[]; far: boolean }>();
+  for (const parent of parents) grouped.set(parent, { rows: [], far: false });
+  for (const { __parent, __far, __present, ...row } of rows) {
+    const entry = grouped.get(__parent);
+    if (!entry) continue;
+    entry.far = __far;
+    if (__present) entry.rows.push(row as unknown as Row);
+  }
+  for (const [parent, { rows: found, far }] of grouped) {
+    const more = found.length > window.size;
+    const page = found.slice(0, window.size);
+    if (!window.forward) page.reverse();
+    pages.set(parent, {
+      rows: page,
+      hasNextPage: window.forward ? more : far,
+      hasPreviousPage: window.forward ? far : more,
+    });
+  }
+  return pages;
+}
+
+/** Row counts per parent under the list's conditions (the same filters as its pages). */
+export async function keysetCounts(
+  prisma: PrismaClient,
+  list: KeysetList,
+  parents: readonly string[],
+): Promise<Map<string, number>> {
+  if (parents.length === 0) return new Map();
+  const t = Prisma.raw(list.table);
+  const parentCol = Prisma.raw(`t.${list.parentColumn}`);
+  const conditions = [Prisma.sql`${parentCol} = p.parent_key`, ...list.where];
+  const rows = await prisma.$queryRaw<Array<{ parent: string; count: number }>>`
+    SELECT p.parent_key AS parent,
+           (SELECT count(*)::int FROM ${t} t WHERE ${Prisma.join(conditions, ' AND ')}) AS count
+    FROM unnest(${[...parents]}::text[]) AS p(parent_key)`;
+  return new Map(rows.map((r) => [r.parent, Number(r.count)]));
+}
+
+function boundConditions(window: PageWindow): Prisma.Sql[] {
+  const bounds: Prisma.Sql[] = [];
+  if (window.afterSid !== undefined) bounds.push(Prisma.sql`t.sid > ${window.afterSid}`);
+  if (window.beforeSid !== undefined) bounds.push(Prisma.sql`t.sid < ${window.beforeSid}`);
+  return bounds;
+}
+
+/**
+ * Pages of `list` under each parent for the same Relay arguments. A cursor is
+ * valid under one parent only, so each parent's window is checked on its own:
+ * a parent whose cursor does not belong to it gets a BadInputError, the rest
+ * share one statement.
+ */
+export async function listPages<Row extends { sid: string }>(
+  data: DataContext,
+  list: KeysetList,
+  listName: CursorScope['list'],
+  parents: readonly string[],
+  args: PageArgs,
+): Promise<Map<string, Page<Row> | Error>> {
+  const results = new Map<string, Page<Row> | Error>();
+  const valid: string[] = [];
+  let window: PageWindow | undefined;
+  for (const parent of parents) {
+    try {
+      window = pageWindow(args, { list: listName, parent }, data.cursors);
+      valid.push(parent);
+    } catch (err) {
+      results.set(parent, err as Error);
+    }
+  }
+  if (window) {
+    for (const [parent, page] of await keysetPages<Row>(data.prisma, list, valid, window)) results.set(parent, page);
+  }
+  return results;
+}

@@ -1,0 +1,48 @@
+import { Prisma, type User } from '../generated/prisma/client.js';
+import type { DataContext } from './data-context.js';
+import { type KeysetList, keysetCounts, listPages } from './keyset.js';
+import type { Page, PageArgs } from './paging.js';
+
+export type { User };
+
+const COLUMNS = Prisma.sql`t.sid, t.service_sid AS "serviceSid", t.identity, t.friendly_name AS "friendlyName",
+  t.date_created AS "dateCreated", t.date_updated AS "dateUpdated"`;
+
+/** Users of services of the caller's account (the join keeps foreign services out). */
+function userList(accountSid: string): KeysetList {
+  return {
+    table: 'users',
+    parentColumn: 'service_sid',
+    columns: COLUMNS,
+    where: [Prisma.sql`EXISTS (SELECT 1 FROM services s WHERE s.sid = t.service_sid AND s.account_sid = ${accountSid})`],
+  };
+}
+
+/** One page of users, ordered by sid, for each service (one SQL statement for all of them). */
+export function listUsers(
+  data: DataContext,
+  accountSid: string,
+  serviceSids: readonly string[],
+  args: PageArgs,
+): Promise<Map<string, Page<User> | Error>> {
+  return listPages<User>(data, userList(accountSid), 'users', serviceSids, args);
+}
+
+export function countUsers(data: DataContext, accountSid: string, serviceSids: readonly string[]) {
+  return keysetCounts(data.prisma, userList(accountSid), serviceSids);
+}
+
+/** Users by sid within the caller's account; unknown or foreign sids are simply absent. */
+export function getUsers(data: DataContext, accountSid: string, sids: readonly string[]): Promise<User[]> {
+  return data.prisma.user.findMany({ where: { sid: { in: [...sids] }, service: { accountSid } } });
+}
+
+/** A user of one of the caller's services, by sid or by identity. */
+export function findUser(
+  data: DataContext,
+  accountSid: string,
+  serviceSid: string,
+  by: { sid: string } | { identity: string },
+): Promise<User | null> {
+  return data.prisma.user.findFirst({ where: { serviceSid, service: { accountSid }, ...by } });
+}

@@ -1,0 +1,10 @@
+import { lexicographicSortSchema } from 'graphql';
+import { builder } from './builder.js';
+// Each type file registers its fields on the builder.
+import './account.js';
+import './binding.js';
+import './credential.js';
+import './service.js';
+import './user.js';
+
+export const schema = lexicographicSortSchema(builder.toSchema());

@@ -1,0 +1,82 @@
+import { GraphQLError } from 'graphql';
+import { countBindings, listBindings } from '../domain/bindings.js';
+import { countUsers, findUser, listUsers } from '../domain/users.js';
+import { builder } from './builder.js';
+import { batchKey, toConnection } from './connection.js';
+import { loadAll } from './load.js';
+import { BindingRef, BindingTypeEnum, ServiceRef, UserRef } from './refs.js';
+
+builder.node(ServiceRef, {
+  description: 'A Chat service (IS…).',
+  id: { resolve: (service) => service.sid },
+  loadMany: (sids, ctx) => loadAll(ctx.loaders.service, sids),
+  fields: (t) => ({
+    sid: t.exposeString('sid'),
+    accountSid: t.exposeString('accountSid'),
+    friendlyName: t.exposeString('friendlyName'),
+    dateCreated: t.expose('dateCreated', { type: 'DateTime' }),
+    dateUpdated: t.expose('dateUpdated', { type: 'DateTime' }),
+    bindings: t.connection({
+      type: BindingRef,
+      description: "The service's bindings, ordered by sid; each filter keeps bindings matching any of its values.",
+      args: {
+        bindingType: t.arg({ type: [BindingTypeEnum], required: false }),
+        identity: t.arg.stringList({ required: false }),
+      },
+      resolve: async (service, { bindingType, identity, ...pageArgs }, ctx) => {
+        const { accountSid } = ctx.caller;
+        const filter = { bindingTypes: bindingType, identities: identity };
+        const page = await ctx.loaders
+          .batch(batchKey('Service.bindings', { filter, pageArgs }), (parents) =>
+            listBindings(ctx.data, accountSid, 'service', parents, filter, pageArgs),
+          )
+          .load(service.sid);
+        return toConnection(page, { list: 'bindings', parent: service.sid }, ctx.data.cursors, () =>
+          ctx.loaders
+            .batch(batchKey('Service.bindings.totalCount', filter), (parents) =>
+              countBindings(ctx.data, accountSid, 'service', parents, filter),
+            )
+            .load(service.sid),
+        );
+      },
+    }),
+    users: t.connection({
+      type: UserRef,
+      description: "The service's users, ordered by sid.",
+      resolve: async (service, pageArgs, ctx) => {
+        const { accountSid } = ctx.caller;
+        const page = await ctx.loaders
+          .batch(batchKey('Service.users', pageArgs), (parents) => listUsers(ctx.data, accountSid, parents, pageArgs))
+          .load(service.sid);
+        return toConnection(page, { list: 'users', parent: service.sid }, ctx.data.cursors, () =>
+          ctx.loaders
+            .batch('Service.users.totalCount', (parents) => countUsers(ctx.data, accountSid, parents))
+            .load(service.sid),
+        );
+      },
+    }),
+    user: t.field({
+      type: UserRef,
+      nullable: true,
+      description: 'One user of the service, by identity or by sid (exactly one of the two).',
+      args: { identity: t.arg.string(), sid: t.arg.string() },
+      resolve: (service, args, ctx) => {
+        if ((args.identity == null) === (args.sid == null)) {
+          throw new GraphQLError('Pass exactly one of identity and sid', { extensions: { code: 'BAD_USER_INPUT' } });
+        }
+        const by = args.sid != null ? { sid: args.sid } : { identity: args.identity as string };
+        return findUser(ctx.data, ctx.caller.accountSid, service.sid, by);
+      },
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  service: t.field({
+    type: ServiceRef,
+    nullable: true,
+    description: "One of the caller's services by sid; null when there is no such service.",
+    args: { sid: t.arg.string({ required: true }) },
+    resolve: (_root, { sid }, ctx) => ctx.loaders.service.load(sid),
+  }),
+}));

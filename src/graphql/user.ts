@@ -1,0 +1,44 @@
+import { countBindings, listBindings } from '../domain/bindings.js';
+import { builder } from './builder.js';
+import { batchKey, toConnection } from './connection.js';
+import { loadAll, loadRequired } from './load.js';
+import { BindingRef, BindingTypeEnum, ServiceRef, UserRef } from './refs.js';
+
+builder.node(UserRef, {
+  description: 'A Chat user (US…) of one service, known by its identity.',
+  id: { resolve: (user) => user.sid },
+  loadMany: (sids, ctx) => loadAll(ctx.loaders.user, sids),
+  fields: (t) => ({
+    sid: t.exposeString('sid'),
+    serviceSid: t.exposeString('serviceSid'),
+    identity: t.exposeString('identity'),
+    friendlyName: t.exposeString('friendlyName', { nullable: true }),
+    dateCreated: t.expose('dateCreated', { type: 'DateTime' }),
+    dateUpdated: t.expose('dateUpdated', { type: 'DateTime' }),
+    service: t.field({
+      type: ServiceRef,
+      resolve: (user, _args, ctx) => loadRequired(ctx.loaders.service, user.serviceSid, 'service'),
+    }),
+    bindings: t.connection({
+      type: BindingRef,
+      description: "The user's bindings, ordered by sid.",
+      args: { bindingType: t.arg({ type: [BindingTypeEnum], required: false }) },
+      resolve: async (user, { bindingType, ...pageArgs }, ctx) => {
+        const { accountSid } = ctx.caller;
+        const filter = { bindingTypes: bindingType };
+        const page = await ctx.loaders
+          .batch(batchKey('User.bindings', { filter, pageArgs }), (parents) =>
+            listBindings(ctx.data, accountSid, 'user', parents, filter, pageArgs),
+          )
+          .load(user.sid);
+        return toConnection(page, { list: 'bindings', parent: user.sid }, ctx.data.cursors, () =>
+          ctx.loaders
+            .batch(batchKey('User.bindings.totalCount', filter), (parents) =>
+              countBindings(ctx.data, accountSid, 'user', parents, filter),
+            )
+            .load(user.sid),
+        );
+      },
+    }),
+  }),
+});

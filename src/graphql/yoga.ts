@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { authenticate } from '../auth.js';
+import type { DataContext } from '../domain/data-context.js';
+import { DomainError } from '../domain/errors.js';
+import type { Logger } from '../logger.js';
+import { createLoaders, type GraphQLContext } from './context.js';
+import { schema } from './schema.js';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface YogaOptions {
+  data: DataContext;
+  logger: Logger;
+}
+
+export type GatewayYoga = YogaServerInstance<Record<string, never>, GraphQLContext>;
+
+const requestIds = new WeakMap<Request, string>();
+
+/** Builds the GraphQL endpoint (it never listens; server.ts mounts it, tests call `yoga.fetch`). */
+export function createGatewayYoga({ data, logger }: YogaOptions): GatewayYoga {
+  return createYoga<Record<string, never>, GraphQLContext>({
+    schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    landingPage: false,
+    graphiql: {
+      title: 'Bindings gateway',
+      defaultQuery: DEFAULT_QUERY,
+    },
+    logging: {
+      debug: (...args) => logger.debug(String(args[0])),
+      info: (...args) => logger.info(String(args[0])),
+      warn: (...args) => logger.warn(String(args[0])),
+      // Unexpected errors are logged with their request id by errorLoggingPlugin.
+      error: (...args) => logger.debug(String(args[0])),
+    },
+    plugins: [requestIdPlugin(), errorLoggingPlugin(logger)],
+    maskedErrors: {
+      maskError(error, message) {
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        if (original instanceof DomainError && error instanceof GraphQLError) {
+          return new GraphQLError(original.message, {
+            nodes: error.nodes,
+            path: error.path,
+            extensions: { code: original.code },
+          });
+        }
+        if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;
+        return new GraphQLError(message, {
+          ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
+          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        });
+      },
+    },
+    context: async ({ request }): Promise<GraphQLContext> => {
+      const requestId = requestIds.get(request) ?? randomUUID();
+      let caller;
+      try {
+        caller = await authenticate(data.prisma, request.headers.get('authorization'));
+      } catch (err) {
+        logger.error('authentication failed unexpectedly', { requestId, err });
+        throw new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR', http: { status: 503 } } });
+      }
+      if (!caller) {
+        throw new GraphQLError('Authentication required: HTTP Basic with AccountSid:AuthToken', {
+          extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="bindings-gateway"' } } },
+        });
+      }
+      return { caller, data, loaders: createLoaders(data, caller), requestId };
+    },
+  });
+}
+
+/** Gives every request an id (kept from a sane incoming X-Request-Id) and returns it in the response. */
+function requestIdPlugin(): Plugin {
+  return {
+    onRequest({ request }) {
+      const incoming = request.headers.get('x-request-id');
+      requestIds.set(request, incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID());
+    },
+    onResponse({ request, response }) {
+      const id = requestIds.get(request);
+      if (id) response.headers.set('x-request-id', id);
+    },
+  };
+}
+
+/** Logs, with the request id, every error that is about to be masked for the client. */
+function errorLoggingPlugin(logger: Logger): Plugin<GraphQLContext> {
+  return {
+    onExecute({ args }) {
+      return {
+        onExecuteDone({ result }) {
+          if (Symbol.asyncIterator in result) return;
+          for (const error of result.errors ?? []) {
+            const original = error.originalError;
+            if (original && !(original instanceof DomainError) && !(original instanceof GraphQLError)) {
+              logger.error('unexpected error in a resolver', {
+                requestId: args.contextValue.requestId,
+                path: error.path?.join('.'),
+                err: original,
+              });
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
+const DEFAULT_QUERY = `# Set the Authorization header below (Headers tab), e.g.
+# { "Authorization": "Basic <base64 of AccountSid:AuthToken>" }
+# npm start prints the exact line for the demo account.
+
+query FirstBindings {
+  services(first: 5) {
+    totalCount
+    nodes {
+      sid
+      friendlyName
+      bindings(first: 10, bindingType: [APN, FCM]) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        edges {
+          node { sid identity bindingType endpoint messageTypes user { sid } credential { type } }
+        }
+      }
+    }
+  }
+}
+`;
