@@ -19,10 +19,13 @@ export const builder = new SchemaBuilder<{
   // Every connection can count its rows; resolvers hand over a thunk so the
   // count only runs when `totalCount` is selected.
   Connection: { totalCount: () => Promise<number> };
+  DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
 }>({
   plugins: [RelayPlugin],
+  // Fields are non-null unless they say otherwise.
+  defaultFieldNullability: false,
   relay: {
     clientMutationId: 'optional',
     cursorType: 'String',

@@ -1,7 +1,16 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import { type App, createApp } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
 import { openTestDatabase, type TestDatabase } from './db.js';
 import { createScenario, type Scenario } from './scenario.js';
+
+export const GRAPHQL_URL = 'http://gateway.test/graphql';
+
+/** Variables, then an optional Authorization value; variables may be left out when none is required. */
+export type RunArgs<V> = Record<string, never> extends V
+  ? [variables?: V, authorization?: string | null]
+  : [variables: V, authorization?: string | null];
 
 export interface TestApp {
   db: TestDatabase;
@@ -11,13 +20,26 @@ export interface TestApp {
   queries: string[];
   /** POSTs a GraphQL operation to the app in-process. */
   graphql<T = any>(query: string, variables?: Record<string, unknown>, authorization?: string | null): Promise<GraphQLResult<T>>;
+  /** POSTs a typed document (from `graphql()` in test/gql) and types the result by it. */
+  run<R, V>(document: TypedDocumentNode<R, V>, ...args: RunArgs<V>): Promise<GraphQLResult<R>>;
+  /** Like `run`, but fails unless the response is a 200 without errors, and returns its data. */
+  data<R, V>(document: TypedDocumentNode<R, V>, ...args: RunArgs<V>): Promise<R>;
+  /** Any HTTP request to the app in-process (a path such as `/graphql`, or a full URL). */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
+}
+
+export interface GraphQLErrorBody {
+  message: string;
+  path?: Array<string | number>;
+  locations?: Array<{ line: number; column: number }>;
+  extensions?: Record<string, unknown>;
 }
 
 export interface GraphQLResult<T> {
   status: number;
   headers: Headers;
-  body: { data?: T; errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> }> };
+  body: { data?: T | null; errors?: GraphQLErrorBody[] };
 }
 
 /** A migrated test database with the standard scenario, and the gateway app over it. */
@@ -27,19 +49,36 @@ export async function startTestApp(options: Parameters<typeof createScenario>[1]
   const scenario = await createScenario(db.prisma, options);
   const app = await createApp(db, createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent'));
   queries.length = 0;
+
+  const graphql = async <T>(query: string, variables: Record<string, unknown> = {}, authorization: string | null = scenario.a.authorization) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    if (authorization) headers.authorization = authorization;
+    const response = await app.fetch(new Request(GRAPHQL_URL, { method: 'POST', headers, body: JSON.stringify({ query, variables }) }));
+    return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResult<T>['body'] };
+  };
+  const run = <R, V>(document: TypedDocumentNode<R, V>, ...[variables, authorization]: RunArgs<V>) =>
+    graphql<R>(print(document), (variables ?? {}) as Record<string, unknown>, authorization === undefined ? scenario.a.authorization : authorization);
+
   return {
     db,
     app,
     scenario,
     queries,
-    async graphql(query, variables = {}, authorization = scenario.a.authorization) {
-      const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-      if (authorization) headers.authorization = authorization;
-      const response = await app.fetch(
-        new Request('http://gateway.test/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) }),
-      );
-      return { status: response.status, headers: response.headers, body: await response.json() };
+    graphql,
+    run,
+    async data(document, ...args) {
+      const result = await run(document, ...args);
+      if (result.status !== 200 || result.body.errors || !result.body.data) {
+        throw new Error(`expected data without errors, got HTTP ${result.status}: ${JSON.stringify(result.body)}`);
+      }
+      return result.body.data;
     },
+    fetch: (path, init) => app.fetch(new Request(new URL(path, GRAPHQL_URL), init)),
     close: () => db.close(),
   };
+}
+
+/** The `extensions.code` of each error of a result, in order. */
+export function errorCodes(result: GraphQLResult<unknown>): unknown[] {
+  return (result.body.errors ?? []).map((e) => e.extensions?.code);
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { PrismaClient } from '../../src/db/database.js';
+import type { Credential } from '../../src/domain/credentials.js';
 import type { BindingType } from '../../src/domain/bindings.js';
 import { hashSecret, newAuthToken } from '../../src/domain/secrets.js';
 import { type SidPrefix, newSid } from '../../src/domain/sids.js';
@@ -22,14 +23,26 @@ export interface Scenario {
 const TYPES: BindingType[] = ['apn', 'gcm', 'fcm'];
 const MESSAGE_TYPES = [['new_message'], ['new_message', 'added_to_channel'], ['invited_to_channel', 'removed_from_channel'], []];
 
+export interface ScenarioOptions {
+  /** SIDs derive from it. */
+  seed?: string;
+  /** Users of account A's big service. */
+  users?: number;
+  /** Bindings of account A's big service. */
+  bigServiceBindings?: number;
+  /** More small services (3 users, 8 bindings each) for account A, after its first two. */
+  extraServices?: number;
+}
+
 /**
  * A small deterministic data set for tests: account A with two services (the
- * first with `bigServiceBindings` bindings over `users` users) and account B
- * with one service. SIDs derive from `seed`, so two files never collide.
+ * first with `bigServiceBindings` bindings over `users` users, plus
+ * `extraServices` small ones) and account B with one service. SIDs derive from
+ * `seed`, so two files never collide.
  */
 export async function createScenario(
   prisma: PrismaClient,
-  { seed = 'scenario', users = 12, bigServiceBindings = 60 } = {},
+  { seed = 'scenario', users = 12, bigServiceBindings = 60, extraServices = 0 }: ScenarioOptions = {},
 ): Promise<Scenario> {
   let counter = 0;
   const sid = (prefix: SidPrefix) =>
@@ -40,7 +53,7 @@ export async function createScenario(
     const account = await prisma.account.create({
       data: { sid: sid('AC'), friendlyName: name, authTokenHash: hashSecret(authToken) },
     });
-    const credentials = [];
+    const credentials: Credential[] = [];
     for (const type of TYPES) {
       credentials.push(
         await prisma.credential.create({
@@ -89,6 +102,7 @@ export async function createScenario(
   const a = await makeAccount('Alpha', [
     { users, bindings: bigServiceBindings },
     { users: 3, bindings: 5 },
+    ...Array.from({ length: extraServices }, () => ({ users: 3, bindings: 8 })),
   ]);
   const b = await makeAccount('Beta', [{ users: 2, bindings: 4 }]);
   return { a, b };

@@ -1,0 +1,71 @@
+import type { Server } from 'node:http';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openConfiguredDatabase, runCli } from './db/open-configured.js';
+import { type SeedSummary, seedDemoData } from './db/seed.js';
+import { createLogger } from './logger.js';
+import { createHttpServer } from './server.js';
+
+// `npm start`: migrate, seed an empty embedded database with demo data, serve
+// both front doors until SIGINT/SIGTERM.
+runCli(async () => {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const db = await openConfiguredDatabase(config);
+  try {
+    const applied = await db.migrate();
+    if (applied.length > 0) logger.info('migrations applied', { applied });
+    let demo: SeedSummary | undefined;
+    if (db.kind === 'pglite' && (await db.prisma.account.count()) === 0) {
+      demo = await seedDemoData(db.prisma, { logger });
+    }
+    const app = await createApp(db, logger);
+    const server = createHttpServer(app, logger);
+    await listen(server, config.port, config.host);
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const origin = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    process.stdout.write(banner(origin, db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)', demo));
+
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        logger.info('shutting down', { signal });
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+  } finally {
+    await db.close();
+  }
+});
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL'
+        ? new ConfigError(`cannot listen on HOST ${host} PORT ${port}: ${err.code}`)
+        : err),
+    );
+    server.listen(port, host, () => resolve());
+  });
+}
+
+function banner(origin: string, database: string, demo: SeedSummary | undefined): string {
+  const lines = ['', `Bindings gateway on ${database}`, `  GraphiQL   ${origin}/graphql`, ''];
+  const first = demo?.accounts[0];
+  if (first?.authToken) {
+    const basic = Buffer.from(`${first.sid}:${first.authToken}`).toString('base64');
+    lines.push(
+      'Demo data created. Credentials of the first account (shown once; only a hash is stored):',
+      `  AccountSid ${first.sid}`,
+      `  AuthToken  ${first.authToken}`,
+      '  In GraphiQL, open "Headers" and paste:',
+      `  {"Authorization": "Basic ${basic}"}`,
+      `  curl: curl -u ${first.sid}:${first.authToken} ${origin}/graphql -H 'content-type: application/json' -d '{"query":"{ account { sid } }"}'`,
+      '',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
