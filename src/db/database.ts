@@ -81,15 +81,27 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     lock = await lockDataDir(dataDir);
     pglite = new PGlite(path.join(dataDir, 'pgdata'));
   }
-  await pglite.waitReady;
+  try {
+    await pglite.waitReady;
+  } catch (err) {
+    await lock?.release();
+    throw err;
+  }
   const prisma = createPrisma(new PrismaPGlite(pglite), options);
   // PGlite is a single session: callers must not interleave this with Prisma work.
   const withSession = <T>(fn: (s: SqlSession) => Promise<T>) => fn(pgliteSession(pglite));
+  // The advisory lock cannot serialise callers sharing this one session (it is
+  // re-entrant there), so overlapping migrate() calls queue up here instead.
+  let migrating: Promise<unknown> = Promise.resolve();
   return {
     kind: 'pglite',
     prisma,
     withSession,
-    migrate: () => withSession((s) => migrate(s)),
+    migrate: () => {
+      const run = migrating.then(() => withSession((s) => migrate(s)));
+      migrating = run.catch(() => {});
+      return run;
+    },
     async close() {
       await prisma.$disconnect();
       await pglite.close();

@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error(`loadConfig(${JSON.stringify(env)}) did not throw`);
+}
+
+describe('loadConfig', () => {
+  it('uses the defaults for an empty environment', () => {
+    expect(loadConfig({})).toEqual({
+      port: 4000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      dataDir: path.resolve('./.data'),
+      logLevel: 'info',
+    });
+  });
+
+  it('treats empty and blank values as unset', () => {
+    const config = loadConfig({ PORT: '', HOST: ' ', DATABASE_URL: '', DATA_DIR: '  ', LOG_LEVEL: '' });
+    expect(config).toEqual(loadConfig({}));
+    expect(config.databaseUrl).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: '   ' }).databaseUrl).toBeUndefined();
+  });
+
+  it('reads valid values', () => {
+    expect(
+      loadConfig({
+        PORT: ' 8080 ',
+        HOST: '0.0.0.0',
+        DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/test',
+        DATA_DIR: 'var/gw',
+        LOG_LEVEL: 'DEBUG',
+      }),
+    ).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      databaseUrl: 'postgresql://postgres@127.0.0.1:5432/test',
+      dataDir: path.resolve('var/gw'),
+      logLevel: 'debug',
+    });
+    expect(loadConfig({ PORT: '0' }).port).toBe(0);
+    expect(loadConfig({ PORT: '65535' }).port).toBe(65535);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db/x' }).databaseUrl).toBe('postgres://u:p@db/x');
+    expect(loadConfig({ DATA_DIR: '/srv/gw' }).dataDir).toBe('/srv/gw');
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '65536'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['LOG_LEVEL', 'loud'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['DATABASE_URL', 'not a url'],
+    ['HOST', 'two words'],
+  ])('rejects %s=%j with a ConfigError naming the variable', (name, value) => {
+    const error = configError({ [name]: value });
+    expect(error.name).toBe('ConfigError');
+    expect(error.message).toContain(name);
+  });
+});
