@@ -56,8 +56,8 @@ export class CursorCodec {
   /** The sid a cursor points at; BadInputError if it is malformed, tampered with or from another list. */
   decode(cursor: string, scope: CursorScope, argument: string): string {
     const invalid = () => new BadInputError(`${argument} is not a valid cursor for this list`, argument);
+    if (cursor.length > 512 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
     const dot = cursor.indexOf('.');
-    if (dot <= 0 || cursor.length > 512) throw invalid();
     const payload = Buffer.from(cursor.slice(0, dot), 'base64url').toString();
     const mac = Buffer.from(cursor.slice(dot + 1), 'base64url');
     const expected = this.mac(payload);

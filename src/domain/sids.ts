@@ -7,6 +7,7 @@ export const SID_PREFIX = {
   user: 'US',
   credential: 'CR',
   binding: 'BS',
+  apiKey: 'SK',
 } as const;
 
 export type SidKind = keyof typeof SID_PREFIX;

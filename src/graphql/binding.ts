@@ -58,6 +58,7 @@ builder.relayMutationField(
       if (kind !== 'binding') throw new NotFoundError(`Binding ${id} was not found`);
       const binding = await deleteBinding(ctx.data, ctx.caller.accountSid, id);
       ctx.loaders.binding.clear(id);
+      ctx.loaders.forgetLists();
       return { binding };
     },
   },

@@ -5,7 +5,7 @@ import { sidKind, type SidKind } from '../domain/sids.js';
 import type { GraphQLContext } from './context.js';
 
 /** A Twilio SID names its type by its prefix, so the SID itself is the global ID. */
-export const TYPENAME_BY_SID_KIND: Record<SidKind, string> = {
+export const TYPENAME_BY_SID_KIND: Partial<Record<SidKind, string>> = {
   account: 'Account',
   service: 'Service',
   user: 'User',
@@ -33,10 +33,20 @@ export const builder = new SchemaBuilder<{
     nodeFieldOptions: { nullable: false },
     nodesOnConnection: true,
     encodeGlobalID: (_typename, id) => String(id),
+    // Pothos brands loaded nodes with their type, but a node served from its
+    // per-request cache can reach resolveType before the brand is set; the SID
+    // prefix always tells the type.
+    nodeTypeOptions: {
+      resolveType: (value: unknown) => {
+        const sid = (value as { sid?: unknown } | null)?.sid;
+        const kind = typeof sid === 'string' ? sidKind(sid) : undefined;
+        return kind ? TYPENAME_BY_SID_KIND[kind] : undefined;
+      },
+    },
     decodeGlobalID: (globalID) => {
-      const kind = sidKind(globalID);
-      if (!kind) throw new BadInputError(`${JSON.stringify(globalID.slice(0, 64))} is not a valid ID: expected a Twilio SID such as BS…`, 'id');
-      return { typename: TYPENAME_BY_SID_KIND[kind], id: globalID };
+      const typename = TYPENAME_BY_SID_KIND[sidKind(globalID) ?? 'apiKey'];
+      if (!typename) throw new BadInputError(`${JSON.stringify(globalID.slice(0, 64))} is not a valid ID: expected a Twilio SID such as BS…`, 'id');
+      return { typename, id: globalID };
     },
   },
 });

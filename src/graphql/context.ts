@@ -28,6 +28,10 @@ export function createLoaders(data: DataContext, caller: Caller) {
     service: bySid<Service>((sids) => getServices(data, caller.accountSid, sids)),
     user: bySid<User>((sids) => getUsers(data, caller.accountSid, sids)),
     credential: bySid<Credential>((sids) => getCredentials(data, caller.accountSid, sids)),
+    /** Forgets every list and count loaded so far (after a write in this request). */
+    forgetLists(): void {
+      batches.clear();
+    },
     /**
      * A loader shared by every field with the same `key` in this request (e.g.
      * `Service.bindings` with the same arguments), so sibling parents are

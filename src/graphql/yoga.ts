@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { authenticate } from '../auth.js';
 import type { DataContext } from '../domain/data-context.js';
 import { DomainError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
+import { requestIdOf } from '../request-id.js';
 import { createLoaders, type GraphQLContext } from './context.js';
 import { schema } from './schema.js';
 
@@ -16,8 +16,6 @@ export interface YogaOptions {
 }
 
 export type GatewayYoga = YogaServerInstance<Record<string, never>, GraphQLContext>;
-
-const requestIds = new WeakMap<Request, string>();
 
 /** Builds the GraphQL endpoint (it never listens; server.ts mounts it, tests call `yoga.fetch`). */
 export function createGatewayYoga({ data, logger }: YogaOptions): GatewayYoga {
@@ -55,7 +53,7 @@ export function createGatewayYoga({ data, logger }: YogaOptions): GatewayYoga {
       },
     },
     context: async ({ request }): Promise<GraphQLContext> => {
-      const requestId = requestIds.get(request) ?? randomUUID();
+      const requestId = requestIdOf(request);
       let caller;
       try {
         caller = await authenticate(data.prisma, request.headers.get('authorization'));
@@ -77,12 +75,11 @@ export function createGatewayYoga({ data, logger }: YogaOptions): GatewayYoga {
 function requestIdPlugin(): Plugin {
   return {
     onRequest({ request }) {
-      const incoming = request.headers.get('x-request-id');
-      requestIds.set(request, incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID());
+      requestIdOf(request);
     },
     onResponse({ request, response }) {
-      const id = requestIds.get(request);
-      if (id) response.headers.set('x-request-id', id);
+      // Also for responses that earlier plugins (GraphiQL) ended before our onRequest ran.
+      response.headers.set('x-request-id', requestIdOf(request));
     },
   };
 }

@@ -56,8 +56,11 @@ export async function startTestApp(options: Parameters<typeof createScenario>[1]
     const response = await app.fetch(new Request(GRAPHQL_URL, { method: 'POST', headers, body: JSON.stringify({ query, variables }) }));
     return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResult<T>['body'] };
   };
-  const run = <R, V>(document: TypedDocumentNode<R, V>, ...[variables, authorization]: RunArgs<V>) =>
-    graphql<R>(print(document), (variables ?? {}) as Record<string, unknown>, authorization === undefined ? scenario.a.authorization : authorization);
+  const run = <R, V>(document: TypedDocumentNode<R, V>, ...[variables, authorization]: RunArgs<V>) => {
+    // graphql() answers {} for a source codegen has not seen.
+    if (!document || !('kind' in document)) throw new Error('unknown GraphQL document: run `npm run codegen`');
+    return graphql<R>(print(document), (variables ?? {}) as Record<string, unknown>, authorization === undefined ? scenario.a.authorization : authorization);
+  };
 
   return {
     db,
