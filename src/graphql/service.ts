@@ -1,8 +1,7 @@
 import { GraphQLError } from 'graphql';
-import { countBindings, listBindings } from '../domain/bindings.js';
 import { countUsers, findUser, listUsers } from '../domain/users.js';
 import { builder } from './builder.js';
-import { batchKey, toConnection } from './connection.js';
+import { batchKey, bindingsConnection, toConnection } from './connection.js';
 import { loadAll } from './load.js';
 import { BindingRef, BindingTypeEnum, ServiceRef, UserRef } from './refs.js';
 
@@ -23,22 +22,8 @@ builder.node(ServiceRef, {
         bindingType: t.arg({ type: [BindingTypeEnum], required: false }),
         identity: t.arg.stringList({ required: false }),
       },
-      resolve: async (service, { bindingType, identity, ...pageArgs }, ctx) => {
-        const { accountSid } = ctx.caller;
-        const filter = { bindingTypes: bindingType, identities: identity };
-        const page = await ctx.loaders
-          .batch(batchKey('Service.bindings', { filter, pageArgs }), (parents) =>
-            listBindings(ctx.data, accountSid, 'service', parents, filter, pageArgs),
-          )
-          .load(service.sid);
-        return toConnection(page, { list: 'bindings', parent: service.sid }, ctx.data.cursors, () =>
-          ctx.loaders
-            .batch(batchKey('Service.bindings.totalCount', filter), (parents) =>
-              countBindings(ctx.data, accountSid, 'service', parents, filter),
-            )
-            .load(service.sid),
-        );
-      },
+      resolve: (service, { bindingType, identity, ...pageArgs }, ctx) =>
+        bindingsConnection(ctx, 'service', service.sid, { bindingTypes: bindingType, identities: identity }, pageArgs),
     }),
     users: t.connection({
       type: UserRef,

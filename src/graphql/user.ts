@@ -1,6 +1,5 @@
-import { countBindings, listBindings } from '../domain/bindings.js';
 import { builder } from './builder.js';
-import { batchKey, toConnection } from './connection.js';
+import { bindingsConnection } from './connection.js';
 import { loadAll, loadRequired } from './load.js';
 import { BindingRef, BindingTypeEnum, ServiceRef, UserRef } from './refs.js';
 
@@ -23,22 +22,8 @@ builder.node(UserRef, {
       type: BindingRef,
       description: "The user's bindings, ordered by sid.",
       args: { bindingType: t.arg({ type: [BindingTypeEnum], required: false }) },
-      resolve: async (user, { bindingType, ...pageArgs }, ctx) => {
-        const { accountSid } = ctx.caller;
-        const filter = { bindingTypes: bindingType };
-        const page = await ctx.loaders
-          .batch(batchKey('User.bindings', { filter, pageArgs }), (parents) =>
-            listBindings(ctx.data, accountSid, 'user', parents, filter, pageArgs),
-          )
-          .load(user.sid);
-        return toConnection(page, { list: 'bindings', parent: user.sid }, ctx.data.cursors, () =>
-          ctx.loaders
-            .batch(batchKey('User.bindings.totalCount', filter), (parents) =>
-              countBindings(ctx.data, accountSid, 'user', parents, filter),
-            )
-            .load(user.sid),
-        );
-      },
+      resolve: (user, { bindingType, ...pageArgs }, ctx) =>
+        bindingsConnection(ctx, 'user', user.sid, { bindingTypes: bindingType }, pageArgs),
     }),
   }),
 });
