@@ -5,7 +5,7 @@ import { verifySecret } from './domain/secrets.js';
 /** Who is calling: every query either front door runs is scoped to `accountSid`. */
 export interface Caller {
   accountSid: string;
-  /** The credential used: the account SID for its auth token. */
+  /** The credential used: the account SID for its auth token, or the API key's SID. */
   credentialSid: string;
 }
 
@@ -21,16 +21,22 @@ export function parseBasicAuth(header: string | null | undefined): { username: s
 }
 
 /**
- * Checks HTTP Basic `AccountSid:AuthToken`. Returns null for anything but a
- * valid pair, without saying which half was wrong.
+ * Checks HTTP Basic `AccountSid:AuthToken` or `ApiKeySid:Secret` (SK…). Returns
+ * null for anything but a valid pair, without saying which half was wrong.
  */
 export async function authenticate(prisma: PrismaClient, header: string | null | undefined): Promise<Caller | null> {
   const credentials = parseBasicAuth(header);
-  if (!credentials || !isSid(credentials.username, 'AC') || credentials.password.length > 256) return null;
-  const account = await prisma.account.findUnique({
-    where: { sid: credentials.username },
-    select: { sid: true, authTokenHash: true },
-  });
-  if (!account || !verifySecret(credentials.password, account.authTokenHash)) return null;
-  return { accountSid: account.sid, credentialSid: account.sid };
+  if (!credentials || credentials.password.length > 256) return null;
+  const { username, password } = credentials;
+  if (isSid(username, 'AC')) {
+    const account = await prisma.account.findUnique({ where: { sid: username }, select: { sid: true, authTokenHash: true } });
+    if (!account || !verifySecret(password, account.authTokenHash)) return null;
+    return { accountSid: account.sid, credentialSid: account.sid };
+  }
+  if (isSid(username, 'SK')) {
+    const key = await prisma.apiKey.findUnique({ where: { sid: username }, select: { sid: true, accountSid: true, secretHash: true } });
+    if (!key || !verifySecret(password, key.secretHash)) return null;
+    return { accountSid: key.accountSid, credentialSid: key.sid };
+  }
+  return null;
 }

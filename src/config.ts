@@ -10,6 +10,8 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   logLevel: LogLevel;
+  /** Origin the REST shim writes into absolute URLs; the request's own origin when unset. */
+  publicUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -45,7 +47,9 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env.LOG_LEVEL)}`);
   }
 
-  return { port, host, databaseUrl, dataDir, logLevel: logLevelRaw as LogLevel };
+  const publicUrl = readPublicUrl(env.PUBLIC_URL);
+
+  return { port, host, databaseUrl, dataDir, logLevel: logLevelRaw as LogLevel, publicUrl };
 }
 
 function readPort(raw: string | undefined): number {
@@ -55,4 +59,20 @@ function readPort(raw: string | undefined): number {
     throw new ConfigError(`PORT must be an integer from 0 to 65535, got ${JSON.stringify(raw)}`);
   }
   return Number(value);
+}
+
+function readPublicUrl(raw: string | undefined): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be an absolute http(s) URL such as https://chat.example.com, got ${JSON.stringify(raw)}`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) {
+    throw new ConfigError(`PUBLIC_URL must be an absolute http(s) URL without query or fragment, got ${JSON.stringify(raw)}`);
+  }
+  // Kept with its path (a gateway mounted under a prefix), without a trailing slash.
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }

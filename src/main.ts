@@ -19,7 +19,7 @@ runCli(async () => {
     if (db.kind === 'pglite' && (await db.prisma.account.count()) === 0) {
       demo = await seedDemoData(db.prisma, { logger });
     }
-    const app = await createApp(db, logger);
+    const app = await createApp(db, logger, { publicUrl: config.publicUrl });
     const server = createHttpServer(app, logger);
     await listen(server, config.port, config.host);
     const address = server.address();

@@ -50,6 +50,8 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '65535' }).port).toBe(65535);
     expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db/x' }).databaseUrl).toBe('postgres://u:p@db/x');
     expect(loadConfig({ DATA_DIR: '/srv/gw' }).dataDir).toBe('/srv/gw');
+    expect(loadConfig({ PUBLIC_URL: 'https://chat.example.com/' }).publicUrl).toBe('https://chat.example.com');
+    expect(loadConfig({ PUBLIC_URL: 'https://example.com/gateway/' }).publicUrl).toBe('https://example.com/gateway');
   });
 
   it.each([
@@ -62,6 +64,9 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'mysql://x'],
     ['DATABASE_URL', 'not a url'],
     ['HOST', 'two words'],
+    ['PUBLIC_URL', 'chat.example.com'],
+    ['PUBLIC_URL', 'ftp://chat.example.com'],
+    ['PUBLIC_URL', 'https://chat.example.com/?x=1'],
   ])('rejects %s=%j with a ConfigError naming the variable', (name, value) => {
     const error = configError({ [name]: value });
     expect(error.name).toBe('ConfigError');

@@ -38,7 +38,7 @@ async function bindingsDigest(db: TestDatabase, serviceSid: string): Promise<str
   return hash.digest('hex');
 }
 
-const withoutTokens = (s: SeedSummary) => s.accounts.map((a) => ({ ...a, authToken: null }));
+const withoutTokens = (s: SeedSummary) => s.accounts.map((a) => ({ ...a, authToken: null, apiKeys: [] }));
 
 describe('seedDemoData', () => {
   let db: TestDatabase;
@@ -103,6 +103,19 @@ describe('seedDemoData', () => {
     expect(bad!.n).toBe(0);
     const sandbox = await db.prisma.credential.count({ where: { sandbox: true } });
     expect(sandbox).toBeGreaterThan(0);
+  });
+
+  it('creates one API key for the first account, whose secret verifies against its stored hash only', async () => {
+    const [acme, globex] = first.accounts;
+    expect(acme!.apiKeys).toHaveLength(1);
+    expect(globex!.apiKeys).toEqual([]);
+    const key = acme!.apiKeys[0]!;
+    expect(isSid(key.sid, 'SK')).toBe(true);
+    const row = await db.prisma.apiKey.findUniqueOrThrow({ where: { sid: key.sid } });
+    expect(row.accountSid).toBe(acme!.sid);
+    expect(row.secretHash).not.toContain(key.secret);
+    expect(verifySecret(key.secret, row.secretHash)).toBe(true);
+    expect(verifySecret(`${key.secret}x`, row.secretHash)).toBe(false);
   });
 
   it('returns auth tokens that verify against the stored hashes, which are not the tokens', async () => {

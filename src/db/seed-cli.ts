@@ -35,6 +35,7 @@ function toJson(summary: SeedSummary) {
       sid: a.sid,
       friendlyName: a.friendlyName,
       authToken: a.authToken,
+      ...(a.sid === summary.accounts[0]?.sid ? { apiKeys: a.apiKeys } : {}),
       services: a.services.map((s) => ({ sid: s.sid, friendlyName: s.friendlyName, bindings: s.bindings })),
     })),
   };
@@ -52,6 +53,7 @@ function humanSummary(summary: SeedSummary): string {
     lines.push(`${account.friendlyName}`);
     lines.push(`  account sid  ${account.sid}`);
     if (account.authToken) lines.push(`  auth token   ${account.authToken}`);
+    for (const key of account.apiKeys) lines.push(`  API key      ${key.sid}  secret ${key.secret}`);
     for (const service of account.services) {
       const count = `${service.bindings.toLocaleString('en-US')} bindings`.padStart(14);
       lines.push(`  service      ${service.sid}  ${count}  ${service.friendlyName}`);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { BindingType, Prisma, PrismaClient } from '../generated/prisma/client.js';
-import { createAccount } from '../domain/accounts.js';
+import { type CreatedApiKey, createAccount, createApiKey } from '../domain/accounts.js';
 import { newSid, type SidPrefix } from '../domain/sids.js';
 import { type Logger, silentLogger } from '../logger.js';
 
@@ -28,6 +28,8 @@ export interface SeedSummary {
     friendlyName: string;
     /** Only when created by this call; otherwise null (only its hash is stored). */
     authToken: string | null;
+    /** API keys created by this call, with their secrets (empty otherwise). */
+    apiKeys: CreatedApiKey[];
     services: Array<{ sid: string; friendlyName: string; bindings: number }>;
   }>;
 }
@@ -267,6 +269,8 @@ export const DEMO_SERVICE_SIDS: readonly (readonly string[])[] = ACCOUNTS.map((a
 /** The big service ("Acme Chat", first account): thousands of bindings. */
 export const DEMO_BIG_SERVICE_SID: string = DEMO_SERVICE_SIDS[0]![0]!;
 
+export const DEMO_API_KEY_SID: string = fixedSid('SK', 'api-key:acme');
+
 // ---------------------------------------------------------------------------
 // Names for identities and friendly names.
 
@@ -477,17 +481,20 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions = 
   const data = generateDemoData();
   log.debug('demo data generated', { ms: Date.now() - started, users: data.users.length, bindings: data.bindings.length });
 
-  let tokens: Map<string, string> | null;
+  let tokens: Secrets | null;
   try {
     tokens = await prisma.$transaction(
       async (tx) => {
         // Checked again inside the transaction: another process may have seeded meanwhile.
         if (await tx.account.findUnique({ where: { sid: firstSid }, select: { sid: true } })) return null;
-        const created = new Map<string, string>();
+        const created: Secrets = new Map();
         for (const account of data.accounts) {
           const { sid, authToken } = await createAccount(tx, account);
-          created.set(sid, authToken);
+          created.set(sid, { authToken, apiKeys: [] });
         }
+        // One API key for the first account, to show `SK…:secret` authentication.
+        const apiKey = await createApiKey(tx, { accountSid: firstSid, sid: DEMO_API_KEY_SID, friendlyName: 'Demo key' });
+        created.get(firstSid)?.apiKeys.push(apiKey);
         await tx.credential.createMany({ data: data.credentials });
         await tx.service.createMany({ data: data.services });
         await insertInBatches('users', data.users, (rows) => tx.user.createMany({ data: rows }), log);
@@ -530,7 +537,10 @@ async function insertInBatches<T>(
 }
 
 /** The demo accounts as they are now in the database, with binding counts per service. */
-async function summarize(prisma: PrismaClient, tokens: Map<string, string> | null): Promise<SeedSummary> {
+/** Secrets per account sid, known only in the run that created them. */
+type Secrets = Map<string, { authToken: string; apiKeys: CreatedApiKey[] }>;
+
+async function summarize(prisma: PrismaClient, tokens: Secrets | null): Promise<SeedSummary> {
   const accounts = await prisma.account.findMany({
     where: { sid: { in: [...DEMO_ACCOUNT_SIDS] } },
     select: {
@@ -557,7 +567,8 @@ async function summarize(prisma: PrismaClient, tokens: Map<string, string> | nul
       .map((a) => ({
         sid: a.sid,
         friendlyName: a.friendlyName,
-        authToken: tokens?.get(a.sid) ?? null,
+        authToken: tokens?.get(a.sid)?.authToken ?? null,
+        apiKeys: tokens?.get(a.sid)?.apiKeys ?? [],
         services: [...a.services]
           .sort((x, y) => rank(x.sid) - rank(y.sid))
           .map((s) => ({ sid: s.sid, friendlyName: s.friendlyName, bindings: countBySid.get(s.sid) ?? 0 })),

@@ -64,6 +64,8 @@ export class CursorCodec {
     if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) throw invalid();
     const [version, list, parent, sid] = payload.split('|');
     if (version !== CURSOR_VERSION || list !== scope.list || parent !== scope.parent || !sid) throw invalid();
+    // base64 decoding ignores stray trailing bits: only the exact encoding we issue is accepted.
+    if (cursor !== this.encode(scope, sid)) throw invalid();
     return sid;
   }
 

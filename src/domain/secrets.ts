@@ -9,6 +9,11 @@ export function newAuthToken(): string {
   return randomBytes(16).toString('hex');
 }
 
+/** 192 random bits, 32 URL-safe characters, like Twilio's API key secrets. */
+export function newApiKeySecret(): string {
+  return randomBytes(24).toString('base64url');
+}
+
 export function hashSecret(secret: string, salt: Buffer = randomBytes(16)): string {
   return `hmac-sha256$${salt.toString('hex')}$${digest(salt, secret).toString('hex')}`;
 }

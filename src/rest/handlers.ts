@@ -1,0 +1,179 @@
+import * as bindings from '../domain/bindings.js';
+import { type BindingFilter, type BindingType, BINDING_TYPES } from '../domain/bindings.js';
+import { NotFoundError } from '../domain/errors.js';
+import type { Page } from '../domain/paging.js';
+import { getServices } from '../domain/services.js';
+import { isSid } from '../domain/sids.js';
+import * as users from '../domain/users.js';
+import { twilioErrors } from './errors.js';
+import { listEnvelope, readListParams, withPageToken } from './paging.js';
+import type { RestRequest } from './router.js';
+import { bindingBody, serviceBody, serviceUrl, userBindingBody, userBody, userUrl } from './serialize.js';
+
+// Thin translations: Twilio parameters in, domain calls, Twilio bodies out.
+
+export async function fetchService(req: RestRequest): Promise<Response> {
+  return json(serviceBody(await requireService(req), req.origin));
+}
+
+export async function listUsers(req: RestRequest): Promise<Response> {
+  const service = await requireService(req);
+  const params = readListParams(req.query);
+  const page = await withPageToken(async () =>
+    unwrap((await users.listUsers(req.data, req.caller.accountSid, [service.sid], params.args)).get(service.sid)),
+  );
+  return json(
+    listEnvelope({
+      key: 'users',
+      baseUrl: `${serviceUrl(req.origin, service.sid)}/Users`,
+      filters: [],
+      params,
+      page,
+      cursorOf: (sid) => req.data.cursors.encode({ list: 'users', parent: service.sid }, sid),
+      items: page.rows.map((u) => userBody(u, req.caller.accountSid, req.origin)),
+    }),
+  );
+}
+
+export async function fetchUser(req: RestRequest): Promise<Response> {
+  return json(userBody(await requireUser(req), req.caller.accountSid, req.origin));
+}
+
+export async function listBindings(req: RestRequest): Promise<Response> {
+  const service = await requireService(req);
+  const params = readListParams(req.query);
+  const filter: BindingFilter = { bindingTypes: readBindingTypes(req.query), identities: req.query.getAll('Identity') };
+  const page = await withPageToken(async () =>
+    unwrap(
+      (await bindings.listBindings(req.data, req.caller.accountSid, 'service', [service.sid], filter, params.args)).get(
+        service.sid,
+      ),
+    ),
+  );
+  return json(
+    listEnvelope({
+      key: 'bindings',
+      baseUrl: `${serviceUrl(req.origin, service.sid)}/Bindings`,
+      filters: [
+        ...(filter.bindingTypes ?? []).map((t): [string, string] => ['BindingType', t]),
+        ...(filter.identities ?? []).map((i): [string, string] => ['Identity', i]),
+      ],
+      params,
+      page,
+      cursorOf: (sid) => req.data.cursors.encode({ list: 'bindings', parent: service.sid }, sid),
+      items: page.rows.map((b) => bindingBody(b, req.origin)),
+    }),
+  );
+}
+
+export async function fetchBinding(req: RestRequest): Promise<Response> {
+  const binding = await findBinding(req, await requireServiceSid(req));
+  return json(bindingBody(binding, req.origin));
+}
+
+export async function deleteBinding(req: RestRequest): Promise<Response> {
+  const serviceSid = await requireServiceSid(req);
+  await removeBinding(req, { serviceSid });
+  return new Response(null, { status: 204 });
+}
+
+export async function listUserBindings(req: RestRequest): Promise<Response> {
+  const user = await requireUser(req);
+  const params = readListParams(req.query);
+  const filter: BindingFilter = { bindingTypes: readBindingTypes(req.query) };
+  const page = await withPageToken(async () =>
+    unwrap((await bindings.listBindings(req.data, req.caller.accountSid, 'user', [user.sid], filter, params.args)).get(user.sid)),
+  );
+  return json(
+    listEnvelope({
+      key: 'bindings',
+      // Echo the user segment as requested (identity or sid).
+      baseUrl: `${userUrl(req.origin, user.serviceSid, req.params.UserSid!)}/Bindings`,
+      filters: (filter.bindingTypes ?? []).map((t): [string, string] => ['BindingType', t]),
+      params,
+      page,
+      cursorOf: (sid) => req.data.cursors.encode({ list: 'bindings', parent: user.sid }, sid),
+      items: page.rows.map((b) => userBindingBody(b, req.origin)),
+    }),
+  );
+}
+
+export async function fetchUserBinding(req: RestRequest): Promise<Response> {
+  const user = await requireUser(req);
+  const binding = await findBinding(req, user.serviceSid, user.sid);
+  return json(userBindingBody(binding, req.origin));
+}
+
+export async function deleteUserBinding(req: RestRequest): Promise<Response> {
+  const user = await requireUser(req);
+  await removeBinding(req, { serviceSid: user.serviceSid, userSid: user.sid });
+  return new Response(null, { status: 204 });
+}
+
+// ---------------------------------------------------------------------------
+
+function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+}
+
+function unwrap<T>(page: Page<T> | Error | undefined): Page<T> {
+  if (page === undefined) throw new Error('the domain returned no page for the requested parent');
+  if (page instanceof Error) throw page;
+  return page;
+}
+
+/** `BindingType` values (repeatable); 400 for anything but gcm, apn, fcm. */
+function readBindingTypes(query: URLSearchParams): BindingType[] {
+  const values = query.getAll('BindingType');
+  for (const value of values) {
+    if (!(BINDING_TYPES as readonly string[]).includes(value)) {
+      throw twilioErrors.invalidParameter(
+        `Invalid BindingType ${JSON.stringify(value.slice(0, 64))}: must be one of ${BINDING_TYPES.join(', ')}`,
+      );
+    }
+  }
+  return values as BindingType[];
+}
+
+/** The path's service when it is the caller's; 404 otherwise, exactly as for one that does not exist. */
+async function requireService(req: RestRequest) {
+  const sid = req.params.ServiceSid!;
+  const [service] = isSid(sid, 'IS') ? await getServices(req.data, req.caller.accountSid, [sid]) : [];
+  if (!service) throw twilioErrors.notFound(req.path);
+  return service;
+}
+
+/** The path's service sid, checked only for form: the binding lookup below is scoped by service and account. */
+async function requireServiceSid(req: RestRequest): Promise<string> {
+  const sid = req.params.ServiceSid!;
+  if (!isSid(sid, 'IS')) throw twilioErrors.notFound(req.path);
+  return sid;
+}
+
+/** The path's user, named by `US…` sid or by identity, within the caller's service. */
+async function requireUser(req: RestRequest) {
+  const serviceSid = await requireServiceSid(req);
+  const segment = req.params.UserSid!;
+  const by = /^US[0-9a-f]{32}$/.test(segment) ? { sid: segment } : { identity: segment };
+  const user = await users.findUser(req.data, req.caller.accountSid, serviceSid, by);
+  if (!user) throw twilioErrors.notFound(req.path);
+  return user;
+}
+
+async function findBinding(req: RestRequest, serviceSid: string, userSid?: string) {
+  const sid = req.params.Sid!;
+  const binding = isSid(sid, 'BS') ? await bindings.getBinding(req.data, req.caller.accountSid, sid, { serviceSid, userSid }) : null;
+  if (!binding) throw twilioErrors.notFound(req.path);
+  return binding;
+}
+
+async function removeBinding(req: RestRequest, where: bindings.BindingLocation): Promise<void> {
+  const sid = req.params.Sid!;
+  if (!isSid(sid, 'BS')) throw twilioErrors.notFound(req.path);
+  try {
+    await bindings.deleteBinding(req.data, req.caller.accountSid, sid, where);
+  } catch (err) {
+    if (err instanceof NotFoundError) throw twilioErrors.notFound(req.path);
+    throw err;
+  }
+}

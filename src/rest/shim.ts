@@ -1,0 +1,62 @@
+import { authenticate } from '../auth.js';
+import type { DataContext } from '../domain/data-context.js';
+import { BadInputError, NotFoundError } from '../domain/errors.js';
+import type { Logger } from '../logger.js';
+import { requestIdOf } from '../request-id.js';
+import { TwilioError, twilioErrors } from './errors.js';
+import { handlerFor, matchRoute } from './router.js';
+
+export const REST_PREFIX = '/v2';
+
+export interface RestShimOptions {
+  data: DataContext;
+  logger: Logger;
+  /** Origin for absolute URLs in bodies; the request's own origin when unset. */
+  publicUrl?: string | undefined;
+}
+
+/**
+ * The Twilio-shaped front door: `/v2/Services/{ServiceSid}/Bindings…` answered
+ * the way chat.twilio.com answers them, so Twilio's helper libraries work
+ * unchanged. Every failure is a Twilio error body; none is a 500 with details.
+ */
+export function createRestShim({ data, logger, publicUrl }: RestShimOptions) {
+  return async function handle(request: Request): Promise<Response> {
+    const requestId = requestIdOf(request);
+    const url = new URL(request.url);
+    let response: Response;
+    try {
+      const caller = await authenticate(data.prisma, request.headers.get('authorization'));
+      if (!caller) throw twilioErrors.unauthenticated();
+      const match = matchRoute(url.pathname);
+      const handler = handlerFor(match, request.method, url.pathname);
+      response = await handler({
+        caller,
+        data,
+        params: match?.params ?? {},
+        query: url.searchParams,
+        origin: publicUrl ?? url.origin,
+        path: url.pathname,
+      });
+    } catch (err) {
+      response = errorResponse(toTwilioError(err, url.pathname, logger, requestId));
+    }
+    response.headers.set('x-request-id', requestId);
+    return response;
+  };
+}
+
+function toTwilioError(err: unknown, path: string, logger: Logger, requestId: string): TwilioError {
+  if (err instanceof TwilioError) return err;
+  if (err instanceof NotFoundError) return twilioErrors.notFound(path);
+  if (err instanceof BadInputError) return twilioErrors.invalidParameter(err.message);
+  logger.error('unexpected error in the REST shim', { requestId, path, err });
+  return new TwilioError(500, 20500, 'Internal Server Error');
+}
+
+function errorResponse(error: TwilioError): Response {
+  return new Response(JSON.stringify(error.body()), {
+    status: error.status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...error.headers },
+  });
+}
