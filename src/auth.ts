@@ -7,6 +7,8 @@ export interface Caller {
   accountSid: string;
   /** The credential used: the account SID for its auth token, or the API key's SID. */
   credentialSid: string;
+  /** What the credential may do: account tokens and read-write keys can delete, read keys cannot. */
+  scope: 'read' | 'read-write';
 }
 
 /** `Authorization: Basic base64(user:password)` → its parts, or null when absent or malformed. */
@@ -31,12 +33,15 @@ export async function authenticate(prisma: PrismaClient, header: string | null |
   if (isSid(username, 'AC')) {
     const account = await prisma.account.findUnique({ where: { sid: username }, select: { sid: true, authTokenHash: true } });
     if (!account || !verifySecret(password, account.authTokenHash)) return null;
-    return { accountSid: account.sid, credentialSid: account.sid };
+    return { accountSid: account.sid, credentialSid: account.sid, scope: 'read-write' };
   }
   if (isSid(username, 'SK')) {
-    const key = await prisma.apiKey.findUnique({ where: { sid: username }, select: { sid: true, accountSid: true, secretHash: true } });
-    if (!key || !verifySecret(password, key.secretHash)) return null;
-    return { accountSid: key.accountSid, credentialSid: key.sid };
+    const key = await prisma.apiKey.findUnique({
+      where: { sid: username },
+      select: { sid: true, accountSid: true, secretHash: true, scope: true, revokedAt: true },
+    });
+    if (!key || key.revokedAt !== null || !verifySecret(password, key.secretHash)) return null;
+    return { accountSid: key.accountSid, credentialSid: key.sid, scope: key.scope === 'read' ? 'read' : 'read-write' };
   }
   return null;
 }

@@ -1,8 +1,10 @@
 import { type Binding, type BindingType, Prisma } from '../generated/prisma/client.js';
 import type { DataContext } from './data-context.js';
-import { NotFoundError } from './errors.js';
+import type { Caller } from '../auth.js';
+import { ForbiddenError, NotFoundError } from './errors.js';
 import { type KeysetList, keysetCounts, listPages } from './keyset.js';
 import type { Page, PageArgs } from './paging.js';
+import { newSid } from './sids.js';
 
 export type { Binding, BindingType };
 
@@ -66,24 +68,40 @@ export function getBinding(data: DataContext, accountSid: string, sid: string, w
   return data.prisma.binding.findFirst({ where: { accountSid, sid, ...definedOnly(where) } });
 }
 
+/** Who deletes, through which front door: recorded with every deletion. */
+export interface DeletionActor {
+  caller: Caller;
+  frontDoor: 'graphql' | 'rest';
+  requestId?: string | undefined;
+}
+
 /**
  * Deletes one binding of the caller's account (optionally only under the given
- * service or user) and returns the row as it was. NotFoundError when there is
- * no such binding — including when a concurrent delete won the race.
+ * service or user) and returns the row as it was. The delete and its audit row
+ * are one statement, so neither can exist without the other. NotFoundError when
+ * there is no such binding (including when a concurrent delete won the race);
+ * ForbiddenError, before anything is touched, for a read-only credential.
  */
 export async function deleteBinding(
   data: DataContext,
-  accountSid: string,
+  actor: DeletionActor,
   sid: string,
   where: BindingLocation = {},
 ): Promise<Binding> {
-  const conditions = [Prisma.sql`t.account_sid = ${accountSid}`, Prisma.sql`t.sid = ${sid}`];
+  const { caller } = actor;
+  if (caller.scope !== 'read-write') throw new ForbiddenError('This credential is read-only: it cannot delete bindings');
+  const conditions = [Prisma.sql`t.account_sid = ${caller.accountSid}`, Prisma.sql`t.sid = ${sid}`];
   if (where.serviceSid !== undefined) conditions.push(Prisma.sql`t.service_sid = ${where.serviceSid}`);
   if (where.userSid !== undefined) conditions.push(Prisma.sql`t.user_sid = ${where.userSid}`);
-  // One statement: the row is gone and returned atomically, so of two racing
-  // deletes exactly one succeeds.
   const [row] = await data.prisma.$queryRaw<Binding[]>`
-    DELETE FROM bindings AS t WHERE ${Prisma.join(conditions, ' AND ')} RETURNING ${COLUMNS}`;
+    WITH deleted AS (
+      DELETE FROM bindings AS t WHERE ${Prisma.join(conditions, ' AND ')} RETURNING t.*
+    ), audit AS (
+      INSERT INTO binding_deletions (sid, account_sid, credential_sid, front_door, request_id, binding_sid, service_sid, binding)
+      SELECT ${newSid('DL')}, d.account_sid, ${caller.credentialSid}, ${actor.frontDoor}, ${actor.requestId ?? null}, d.sid, d.service_sid, to_jsonb(d)
+      FROM deleted d
+    )
+    SELECT ${COLUMNS} FROM deleted AS t`;
   if (!row) throw new NotFoundError(`Binding ${sid} was not found`);
   return row;
 }

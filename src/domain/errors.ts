@@ -4,7 +4,7 @@
  * else is unexpected and gets masked.
  */
 export abstract class DomainError extends Error {
-  abstract readonly code: 'NOT_FOUND' | 'BAD_USER_INPUT' | 'UNAUTHENTICATED';
+  abstract readonly code: 'NOT_FOUND' | 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN';
 }
 
 export class NotFoundError extends DomainError {
@@ -27,4 +27,9 @@ export class BadInputError extends DomainError {
 export class UnauthenticatedError extends DomainError {
   override name = 'UnauthenticatedError';
   readonly code = 'UNAUTHENTICATED';
+}
+
+export class ForbiddenError extends DomainError {
+  override name = 'ForbiddenError';
+  readonly code = 'FORBIDDEN';
 }

@@ -8,6 +8,8 @@ export const SID_PREFIX = {
   credential: 'CR',
   binding: 'BS',
   apiKey: 'SK',
+  /** An entry of the deletion audit trail. */
+  deletion: 'DL',
 } as const;
 
 export type SidKind = keyof typeof SID_PREFIX;

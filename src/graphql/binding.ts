@@ -56,7 +56,7 @@ builder.relayMutationField(
         });
       }
       if (kind !== 'binding') throw new NotFoundError(`Binding ${id} was not found`);
-      const binding = await deleteBinding(ctx.data, ctx.caller.accountSid, id);
+      const binding = await deleteBinding(ctx.data, { caller: ctx.caller, frontDoor: 'graphql', requestId: ctx.requestId }, id);
       ctx.loaders.binding.clear(id);
       ctx.loaders.forgetLists();
       return { binding };

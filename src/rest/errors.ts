@@ -47,5 +47,6 @@ export const twilioErrors = {
       { allow: allowed.join(', ') },
     ),
   invalidParameter: (message: string) => new TwilioError(400, 20001, message),
+  forbidden: (message: string) => new TwilioError(403, 20403, message),
   invalidPageToken: () => new TwilioError(400, 21481, 'Invalid PageToken'),
 };

@@ -1,6 +1,6 @@
 import * as bindings from '../domain/bindings.js';
 import { type BindingFilter, type BindingType, BINDING_TYPES } from '../domain/bindings.js';
-import { NotFoundError } from '../domain/errors.js';
+import { ForbiddenError, NotFoundError } from '../domain/errors.js';
 import type { Page } from '../domain/paging.js';
 import { getServices } from '../domain/services.js';
 import { isSid } from '../domain/sids.js';
@@ -171,9 +171,10 @@ async function removeBinding(req: RestRequest, where: bindings.BindingLocation):
   const sid = req.params.Sid!;
   if (!isSid(sid, 'BS')) throw twilioErrors.notFound(req.path);
   try {
-    await bindings.deleteBinding(req.data, req.caller.accountSid, sid, where);
+    await bindings.deleteBinding(req.data, { caller: req.caller, frontDoor: 'rest', requestId: req.requestId }, sid, where);
   } catch (err) {
     if (err instanceof NotFoundError) throw twilioErrors.notFound(req.path);
+    if (err instanceof ForbiddenError) throw twilioErrors.forbidden(err.message);
     throw err;
   }
 }

@@ -15,6 +15,7 @@ export interface RestRequest {
   origin: string;
   /** The request path as received, for error messages. */
   path: string;
+  requestId: string;
 }
 
 export type Handler = (request: RestRequest) => Promise<Response>;

@@ -37,6 +37,7 @@ export function createRestShim({ data, logger, publicUrl }: RestShimOptions) {
         query: url.searchParams,
         origin: publicUrl ?? url.origin,
         path: url.pathname,
+        requestId,
       });
     } catch (err) {
       response = errorResponse(toTwilioError(err, url.pathname, logger, requestId));
