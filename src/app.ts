@@ -1,9 +1,16 @@
+import { type Caller, createAuthenticator } from './auth.js';
+import { DEFAULT_LIMITS, DEFAULT_RATE_LIMIT, type Limits, type RateLimitConfig } from './config.js';
 import type { Database } from './db/database.js';
 import { serverSecret } from './db/server-secrets.js';
 import type { DataContext } from './domain/data-context.js';
 import { CursorCodec } from './domain/paging.js';
-import { createGatewayYoga, type GatewayYoga } from './graphql/yoga.js';
+import { createGatewayYoga, GRAPHQL_PATH, type GatewayYoga } from './graphql/yoga.js';
+import { limitBody } from './http/body-limit.js';
+import { withSecurityHeaders } from './http/security-headers.js';
 import type { Logger } from './logger.js';
+import { createRateLimiter, type RateLimiter } from './rate-limit.js';
+import { requestIdOf } from './request-id.js';
+import { TwilioError } from './rest/errors.js';
 import { createRestShim, REST_PREFIX } from './rest/shim.js';
 
 export interface App {
@@ -11,27 +18,99 @@ export interface App {
   yoga: GatewayYoga;
   /** Answers any request of the gateway (both front doors), in-process. */
   fetch(request: Request): Promise<Response>;
+  close(): Promise<void>;
 }
 
-/** Wires the domain layer to the front doors over an opened, migrated database. */
 export interface AppOptions {
   /** Origin for absolute URLs in REST bodies (PUBLIC_URL); the request's own when unset. */
   publicUrl?: string | undefined;
+  limits?: Partial<Limits>;
+  rateLimit?: Partial<RateLimitConfig>;
 }
 
+type FrontDoor = 'graphql' | 'rest';
+
+/**
+ * Wires the domain layer to the front doors over an opened, migrated database.
+ * Every request to a front door passes the same gates first: body size,
+ * authentication (once per request), rate limit per credential.
+ */
 export async function createApp(db: Database, logger: Logger, options: AppOptions = {}): Promise<App> {
+  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const data: DataContext = { prisma: db.prisma, cursors: new CursorCodec(await serverSecret(db.prisma, 'cursor-key')) };
-  const yoga = createGatewayYoga({ data, logger });
-  const rest = createRestShim({ data, logger, publicUrl: options.publicUrl });
+  const callerOf = createAuthenticator(db.prisma);
+  const rateLimiter: RateLimiter = createRateLimiter({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit }, logger);
+  const yoga = createGatewayYoga({ data, logger, limits, callerOf });
+  const rest = createRestShim({ data, logger, publicUrl: options.publicUrl, callerOf });
+
+  async function route(request: Request, frontDoor: FrontDoor | undefined): Promise<Response> {
+    if (!frontDoor) {
+      const { pathname } = new URL(request.url);
+      if (pathname === '/health') return Response.json({ status: 'ok' });
+      return Response.json({ error: 'not found', graphql: GRAPHQL_PATH }, { status: 404 });
+    }
+    const bounded = await limitBody(request, limits.maxBodyBytes);
+    if (!bounded) return refuse(frontDoor, 413, `Request body larger than ${limits.maxBodyBytes} bytes`);
+    const caller: Caller | null = await callerOf(bounded);
+    if (caller) {
+      const verdict = await rateLimiter.consume(caller.credentialSid);
+      if (!verdict.allowed) {
+        return refuse(frontDoor, 429, 'Too many requests for this credential; retry later', {
+          'retry-after': String(verdict.retryAfterSeconds),
+        });
+      }
+    }
+    return frontDoor === 'graphql' ? yoga.fetch(bounded) : rest(bounded);
+  }
+
   return {
     data,
     yoga,
     async fetch(request) {
+      const started = performance.now();
+      const requestId = requestIdOf(request);
       const { pathname } = new URL(request.url);
-      if (pathname === '/health') return Response.json({ status: 'ok' });
-      if (pathname === '/graphql' || pathname.startsWith('/graphql/')) return yoga.fetch(request);
-      if (pathname === REST_PREFIX || pathname.startsWith(`${REST_PREFIX}/`)) return rest(request);
-      return Response.json({ error: 'not found', graphql: '/graphql' }, { status: 404 });
+      const frontDoor = frontDoorOf(pathname);
+      let response: Response;
+      try {
+        response = await route(request, frontDoor);
+      } catch (err) {
+        logger.error('request failed before reaching a front door', { requestId, err });
+        response = refuse(frontDoor ?? 'graphql', 503, 'Unexpected error.');
+      }
+      response.headers.set('x-request-id', requestId);
+      logger.info('request', {
+        requestId,
+        method: request.method,
+        path: redactPath(pathname),
+        status: response.status,
+        ms: Math.round(performance.now() - started),
+      });
+      return withSecurityHeaders(response);
     },
+    close: () => rateLimiter.close(),
   };
+}
+
+function frontDoorOf(pathname: string): FrontDoor | undefined {
+  if (pathname === GRAPHQL_PATH || pathname.startsWith(`${GRAPHQL_PATH}/`)) return 'graphql';
+  if (pathname === REST_PREFIX || pathname.startsWith(`${REST_PREFIX}/`)) return 'rest';
+  return undefined;
+}
+
+/** A gate's refusal in the shape of the front door it guards. */
+function refuse(frontDoor: FrontDoor, status: number, message: string, headers: Record<string, string> = {}): Response {
+  if (frontDoor === 'rest') {
+    const code = status === 429 ? 20429 : status === 413 ? 20001 : 20500;
+    return Response.json(new TwilioError(status, code, message).body(), { status, headers });
+  }
+  const code = status === 429 ? 'RATE_LIMITED' : status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL_SERVER_ERROR';
+  return Response.json({ errors: [{ message, extensions: { code } }] }, { status, headers });
+}
+
+/** User identities can appear in REST paths (`/Users/{identity}/…`); logs keep only SIDs. */
+export function redactPath(pathname: string): string {
+  return pathname.replace(/(\/Users\/)([^/]+)/, (_m, prefix: string, segment: string) =>
+    /^US[0-9a-f]{32}$/.test(segment) ? prefix + segment : `${prefix}[identity]`,
+  );
 }

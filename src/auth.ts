@@ -45,3 +45,19 @@ export async function authenticate(prisma: PrismaClient, header: string | null |
   }
   return null;
 }
+
+/**
+ * Authenticates each request once, however many layers ask (rate limiting,
+ * then the front door): the result is kept with the Request object.
+ */
+export function createAuthenticator(prisma: PrismaClient): (request: Request) => Promise<Caller | null> {
+  const results = new WeakMap<Request, Promise<Caller | null>>();
+  return (request) => {
+    let result = results.get(request);
+    if (!result) {
+      result = authenticate(prisma, request.headers.get('authorization'));
+      results.set(request, result);
+    }
+    return result;
+  };
+}

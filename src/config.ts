@@ -12,7 +12,47 @@ export interface Config {
   logLevel: LogLevel;
   /** Origin the REST shim writes into absolute URLs; the request's own origin when unset. */
   publicUrl: string | undefined;
+  limits: Limits;
+  rateLimit: RateLimitConfig;
 }
+
+/** Protections against abusive requests, on by default. */
+export interface Limits {
+  /** Deepest selection nesting a GraphQL document may have. */
+  graphqlMaxDepth: number;
+  /** Most aliases a GraphQL document may use. */
+  graphqlMaxAliases: number;
+  /** Most lexical tokens a GraphQL document may have. */
+  graphqlMaxTokens: number;
+  /** Highest estimated cost (connections count `first`/`last` times their items). */
+  graphqlMaxCost: number;
+  /** Whether introspection (and so GraphiQL's schema explorer) is allowed. */
+  graphqlIntrospection: boolean;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+  /** Longest a single SQL statement may run before the database cancels it, in milliseconds. */
+  statementTimeoutMs: number;
+}
+
+/** Requests allowed per credential per window; `requests: 0` turns rate limiting off. */
+export interface RateLimitConfig {
+  requests: number;
+  windowSeconds: number;
+  /** Shares the counters between gateway processes; in-memory counters when unset. */
+  redisUrl: string | undefined;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  graphqlMaxDepth: 12,
+  graphqlMaxAliases: 30,
+  graphqlMaxTokens: 2_000,
+  graphqlMaxCost: 50_000,
+  graphqlIntrospection: true,
+  maxBodyBytes: 100_000,
+  statementTimeoutMs: 10_000,
+};
+
+export const DEFAULT_RATE_LIMIT: RateLimitConfig = { requests: 1_200, windowSeconds: 60, redisUrl: undefined };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -49,7 +89,27 @@ export function loadConfig(env: Env = process.env): Config {
 
   const publicUrl = readPublicUrl(env.PUBLIC_URL);
 
-  return { port, host, databaseUrl, dataDir, logLevel: logLevelRaw as LogLevel, publicUrl };
+  const limits: Limits = {
+    graphqlMaxDepth: readInt(env, 'GRAPHQL_MAX_DEPTH', 1, 1_000, DEFAULT_LIMITS.graphqlMaxDepth),
+    graphqlMaxAliases: readInt(env, 'GRAPHQL_MAX_ALIASES', 0, 10_000, DEFAULT_LIMITS.graphqlMaxAliases),
+    graphqlMaxTokens: readInt(env, 'GRAPHQL_MAX_TOKENS', 10, 1_000_000, DEFAULT_LIMITS.graphqlMaxTokens),
+    graphqlMaxCost: readInt(env, 'GRAPHQL_MAX_COST', 1, 1_000_000_000, DEFAULT_LIMITS.graphqlMaxCost),
+    graphqlIntrospection: readBool(env, 'GRAPHQL_INTROSPECTION', DEFAULT_LIMITS.graphqlIntrospection),
+    maxBodyBytes: readInt(env, 'MAX_BODY_BYTES', 1_000, 100_000_000, DEFAULT_LIMITS.maxBodyBytes),
+    statementTimeoutMs: readInt(env, 'DB_STATEMENT_TIMEOUT_MS', 0, 3_600_000, DEFAULT_LIMITS.statementTimeoutMs),
+  };
+
+  const redisUrl = env.REDIS_URL?.trim() || undefined;
+  if (redisUrl !== undefined && !/^rediss?:\/\/./.test(redisUrl)) {
+    throw new ConfigError(`REDIS_URL must be a redis:// or rediss:// URL, got ${JSON.stringify(env.REDIS_URL)}`);
+  }
+  const rateLimit: RateLimitConfig = {
+    requests: readInt(env, 'RATE_LIMIT_REQUESTS', 0, 100_000_000, DEFAULT_RATE_LIMIT.requests),
+    windowSeconds: readInt(env, 'RATE_LIMIT_WINDOW_SECONDS', 1, 86_400, DEFAULT_RATE_LIMIT.windowSeconds),
+    redisUrl,
+  };
+
+  return { port, host, databaseUrl, dataDir, logLevel: logLevelRaw as LogLevel, publicUrl, limits, rateLimit };
 }
 
 function readPort(raw: string | undefined): number {
@@ -75,4 +135,22 @@ function readPublicUrl(raw: string | undefined): string | undefined {
   }
   // Kept with its path (a gateway mounted under a prefix), without a trailing slash.
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function readInt(env: Env, name: string, min: number, max: number, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(env[name])}`);
+  }
+  return value;
+}
+
+function readBool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(env[name])}`);
 }

@@ -19,7 +19,7 @@ runCli(async () => {
     if (db.kind === 'pglite' && (await db.prisma.account.count()) === 0) {
       demo = await seedDemoData(db.prisma, { logger });
     }
-    const app = await createApp(db, logger, { publicUrl: config.publicUrl });
+    const app = await createApp(db, logger, { publicUrl: config.publicUrl, limits: config.limits, rateLimit: config.rateLimit });
     const server = createHttpServer(app, logger);
     await listen(server, config.port, config.host);
     const address = server.address();
@@ -30,7 +30,7 @@ runCli(async () => {
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         logger.info('shutting down', { signal });
-        server.close(() => resolve());
+        server.close(() => void app.close().then(resolve, resolve));
         server.closeIdleConnections();
       };
       process.once('SIGINT', () => stop('SIGINT'));

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, DEFAULT_LIMITS, DEFAULT_RATE_LIMIT, loadConfig } from '../src/config.js';
 
 function configError(env: Record<string, string | undefined>): ConfigError {
   try {
@@ -20,6 +20,9 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       dataDir: path.resolve('./.data'),
       logLevel: 'info',
+      publicUrl: undefined,
+      limits: DEFAULT_LIMITS,
+      rateLimit: DEFAULT_RATE_LIMIT,
     });
   });
 
@@ -45,6 +48,9 @@ describe('loadConfig', () => {
       databaseUrl: 'postgresql://postgres@127.0.0.1:5432/test',
       dataDir: path.resolve('var/gw'),
       logLevel: 'debug',
+      publicUrl: undefined,
+      limits: DEFAULT_LIMITS,
+      rateLimit: DEFAULT_RATE_LIMIT,
     });
     expect(loadConfig({ PORT: '0' }).port).toBe(0);
     expect(loadConfig({ PORT: '65535' }).port).toBe(65535);
@@ -52,6 +58,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR: '/srv/gw' }).dataDir).toBe('/srv/gw');
     expect(loadConfig({ PUBLIC_URL: 'https://chat.example.com/' }).publicUrl).toBe('https://chat.example.com');
     expect(loadConfig({ PUBLIC_URL: 'https://example.com/gateway/' }).publicUrl).toBe('https://example.com/gateway');
+    const hardened = loadConfig({
+      GRAPHQL_MAX_DEPTH: '8',
+      GRAPHQL_INTROSPECTION: 'off',
+      MAX_BODY_BYTES: '2000',
+      RATE_LIMIT_REQUESTS: '0',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    });
+    expect(hardened.limits).toEqual({ ...DEFAULT_LIMITS, graphqlMaxDepth: 8, graphqlIntrospection: false, maxBodyBytes: 2000 });
+    expect(hardened.rateLimit).toEqual({ ...DEFAULT_RATE_LIMIT, requests: 0, redisUrl: 'redis://127.0.0.1:6379' });
   });
 
   it.each([
@@ -65,6 +80,14 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'not a url'],
     ['HOST', 'two words'],
     ['PUBLIC_URL', 'chat.example.com'],
+    ['GRAPHQL_MAX_DEPTH', '0'],
+    ['GRAPHQL_MAX_COST', 'lots'],
+    ['GRAPHQL_INTROSPECTION', 'maybe'],
+    ['MAX_BODY_BYTES', '12.5'],
+    ['DB_STATEMENT_TIMEOUT_MS', '-5'],
+    ['RATE_LIMIT_REQUESTS', '1e3'],
+    ['RATE_LIMIT_WINDOW_SECONDS', '0'],
+    ['REDIS_URL', 'http://127.0.0.1:6379'],
     ['PUBLIC_URL', 'ftp://chat.example.com'],
     ['PUBLIC_URL', 'https://chat.example.com/?x=1'],
   ])('rejects %s=%j with a ConfigError naming the variable', (name, value) => {

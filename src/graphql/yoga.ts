@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { authenticate } from '../auth.js';
+import type { Caller } from '../auth.js';
+import type { Limits } from '../config.js';
 import type { DataContext } from '../domain/data-context.js';
 import { DomainError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
@@ -13,12 +14,15 @@ export const GRAPHQL_PATH = '/graphql';
 export interface YogaOptions {
   data: DataContext;
   logger: Logger;
+  limits: Limits;
+  /** The request's authenticated caller, or null (shared with the other gates, so it runs once). */
+  callerOf: (request: Request) => Promise<Caller | null>;
 }
 
 export type GatewayYoga = YogaServerInstance<Record<string, never>, GraphQLContext>;
 
 /** Builds the GraphQL endpoint (it never listens; server.ts mounts it, tests call `yoga.fetch`). */
-export function createGatewayYoga({ data, logger }: YogaOptions): GatewayYoga {
+export function createGatewayYoga({ data, logger, callerOf }: YogaOptions): GatewayYoga {
   return createYoga<Record<string, never>, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -56,7 +60,7 @@ export function createGatewayYoga({ data, logger }: YogaOptions): GatewayYoga {
       const requestId = requestIdOf(request);
       let caller;
       try {
-        caller = await authenticate(data.prisma, request.headers.get('authorization'));
+        caller = await callerOf(request);
       } catch (err) {
         logger.error('authentication failed unexpectedly', { requestId, err });
         throw new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR', http: { status: 503 } } });

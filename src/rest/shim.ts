@@ -1,4 +1,4 @@
-import { authenticate } from '../auth.js';
+import type { Caller } from '../auth.js';
 import type { DataContext } from '../domain/data-context.js';
 import { BadInputError, NotFoundError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
@@ -13,6 +13,8 @@ export interface RestShimOptions {
   logger: Logger;
   /** Origin for absolute URLs in bodies; the request's own origin when unset. */
   publicUrl?: string | undefined;
+  /** The request's authenticated caller, or null (shared with the other gates, so it runs once). */
+  callerOf: (request: Request) => Promise<Caller | null>;
 }
 
 /**
@@ -20,13 +22,13 @@ export interface RestShimOptions {
  * the way chat.twilio.com answers them, so Twilio's helper libraries work
  * unchanged. Every failure is a Twilio error body; none is a 500 with details.
  */
-export function createRestShim({ data, logger, publicUrl }: RestShimOptions) {
+export function createRestShim({ data, logger, publicUrl, callerOf }: RestShimOptions) {
   return async function handle(request: Request): Promise<Response> {
     const requestId = requestIdOf(request);
     const url = new URL(request.url);
     let response: Response;
     try {
-      const caller = await authenticate(data.prisma, request.headers.get('authorization'));
+      const caller = await callerOf(request);
       if (!caller) throw twilioErrors.unauthenticated();
       const match = matchRoute(url.pathname);
       const handler = handlerFor(match, request.method, url.pathname);
@@ -42,7 +44,6 @@ export function createRestShim({ data, logger, publicUrl }: RestShimOptions) {
     } catch (err) {
       response = errorResponse(toTwilioError(err, url.pathname, logger, requestId));
     }
-    response.headers.set('x-request-id', requestId);
     return response;
   };
 }

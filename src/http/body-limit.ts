@@ -1,0 +1,29 @@
+/**
+ * Reads a request's body up to `maxBytes` and hands on an equivalent request
+ * whose body is already in memory, or `null` when the body is larger: the
+ * front doors never see more than the limit, however the body is framed.
+ */
+export async function limitBody(request: Request, maxBytes: number): Promise<Request | null> {
+  if (request.body === null) return request;
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (declared > maxBytes) return null;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  return new Request(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: Buffer.concat(chunks),
+    signal: request.signal,
+  });
+}
