@@ -16,3 +16,8 @@ export function requestIdOf(request: Request): string {
   }
   return id;
 }
+
+/** Gives `copy` (a rebuilt request, e.g. with its body read) the same id as `original`. */
+export function adoptRequestId(original: Request, copy: Request): void {
+  ids.set(copy, requestIdOf(original));
+}

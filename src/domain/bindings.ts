@@ -4,7 +4,7 @@ import type { Caller } from '../auth.js';
 import { ForbiddenError, NotFoundError } from './errors.js';
 import { type KeysetList, keysetCounts, listPages } from './keyset.js';
 import type { Page, PageArgs } from './paging.js';
-import { newSid } from './sids.js';
+import { isSid, newSid, sidsOnly, storable } from './sids.js';
 
 export type { Binding, BindingType };
 
@@ -27,7 +27,10 @@ const COLUMNS = Prisma.sql`t.sid, t.account_sid AS "accountSid", t.service_sid A
 function bindingList(accountSid: string, parent: BindingParent, filter: BindingFilter): KeysetList {
   const where = [Prisma.sql`t.account_sid = ${accountSid}`];
   if (filter.bindingTypes?.length) where.push(Prisma.sql`t.binding_type = ANY(${[...filter.bindingTypes]}::text[]::binding_type[])`);
-  if (filter.identities?.length) where.push(Prisma.sql`t.identity = ANY(${[...filter.identities]}::text[])`);
+  if (filter.identities?.length) {
+    const identities = filter.identities.filter(storable);
+    where.push(identities.length ? Prisma.sql`t.identity = ANY(${identities}::text[])` : Prisma.sql`false`);
+  }
   return { table: 'bindings', parentColumn: parent === 'service' ? 'service_sid' : 'user_sid', columns: COLUMNS, where };
 }
 
@@ -56,7 +59,7 @@ export function countBindings(
 
 /** Bindings by sid within the caller's account; unknown or foreign sids are simply absent. */
 export function getBindings(data: DataContext, accountSid: string, sids: readonly string[]): Promise<Binding[]> {
-  return data.prisma.binding.findMany({ where: { accountSid, sid: { in: [...sids] } } });
+  return data.prisma.binding.findMany({ where: { accountSid, sid: { in: sidsOnly(sids) } } });
 }
 
 export interface BindingLocation {
@@ -64,7 +67,8 @@ export interface BindingLocation {
   userSid?: string | undefined;
 }
 
-export function getBinding(data: DataContext, accountSid: string, sid: string, where: BindingLocation = {}) {
+export async function getBinding(data: DataContext, accountSid: string, sid: string, where: BindingLocation = {}) {
+  if (!isSid(sid, 'BS')) return null;
   return data.prisma.binding.findFirst({ where: { accountSid, sid, ...definedOnly(where) } });
 }
 

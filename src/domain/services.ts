@@ -1,5 +1,6 @@
 import { Prisma, type Service } from '../generated/prisma/client.js';
 import type { DataContext } from './data-context.js';
+import { sidsOnly } from './sids.js';
 import { type KeysetList, keysetCounts, listPages } from './keyset.js';
 import type { Page, PageArgs } from './paging.js';
 
@@ -24,5 +25,5 @@ export async function countServices(data: DataContext, accountSid: string): Prom
 
 /** Services by sid within the caller's account; unknown or foreign sids are simply absent. */
 export function getServices(data: DataContext, accountSid: string, sids: readonly string[]): Promise<Service[]> {
-  return data.prisma.service.findMany({ where: { accountSid, sid: { in: [...sids] } } });
+  return data.prisma.service.findMany({ where: { accountSid, sid: { in: sidsOnly(sids) } } });
 }

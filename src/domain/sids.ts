@@ -33,3 +33,13 @@ export function sidKind(value: string): SidKind | undefined {
   const prefix = match[1];
   return (Object.keys(SID_PREFIX) as SidKind[]).find((kind) => SID_PREFIX[kind] === prefix);
 }
+
+/** Only well-formed SIDs can name a row; anything else (including text Postgres cannot store) matches nothing. */
+export function sidsOnly(values: readonly string[]): string[] {
+  return values.filter((value) => SID_PATTERN.test(value));
+}
+
+/** Postgres text cannot hold NUL, so a value containing one can never match a stored string. */
+export function storable(value: string): boolean {
+  return !value.includes('\u0000');
+}

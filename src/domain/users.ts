@@ -1,5 +1,6 @@
 import { Prisma, type User } from '../generated/prisma/client.js';
 import type { DataContext } from './data-context.js';
+import { isSid, sidsOnly, storable } from './sids.js';
 import { type KeysetList, keysetCounts, listPages } from './keyset.js';
 import type { Page, PageArgs } from './paging.js';
 
@@ -34,15 +35,17 @@ export function countUsers(data: DataContext, accountSid: string, serviceSids: r
 
 /** Users by sid within the caller's account; unknown or foreign sids are simply absent. */
 export function getUsers(data: DataContext, accountSid: string, sids: readonly string[]): Promise<User[]> {
-  return data.prisma.user.findMany({ where: { sid: { in: [...sids] }, service: { accountSid } } });
+  return data.prisma.user.findMany({ where: { sid: { in: sidsOnly(sids) }, service: { accountSid } } });
 }
 
 /** A user of one of the caller's services, by sid or by identity. */
-export function findUser(
+export async function findUser(
   data: DataContext,
   accountSid: string,
   serviceSid: string,
   by: { sid: string } | { identity: string },
 ): Promise<User | null> {
+  if ('sid' in by ? !isSid(by.sid, 'US') : !storable(by.identity)) return null;
+  if (!isSid(serviceSid, 'IS')) return null;
   return data.prisma.user.findFirst({ where: { serviceSid, service: { accountSid }, ...by } });
 }

@@ -1,3 +1,5 @@
+import { adoptRequestId } from '../request-id.js';
+
 /**
  * Reads a request's body up to `maxBytes` and hands on an equivalent request
  * whose body is already in memory, or `null` when the body is larger: the
@@ -20,10 +22,12 @@ export async function limitBody(request: Request, maxBytes: number): Promise<Req
     }
     chunks.push(value);
   }
-  return new Request(request.url, {
+  const copy = new Request(request.url, {
     method: request.method,
     headers: request.headers,
     body: Buffer.concat(chunks),
     signal: request.signal,
   });
+  adoptRequestId(request, copy);
+  return copy;
 }
