@@ -1,5 +1,5 @@
 import { type Caller, createAuthenticator } from './auth.js';
-import { DEFAULT_LIMITS, DEFAULT_RATE_LIMIT, type Limits, type RateLimitConfig } from './config.js';
+import { DEFAULT_LIMITS, DEFAULT_RATE_LIMIT, type Limits } from './config.js';
 import type { Database } from './db/database.js';
 import { serverSecret } from './db/server-secrets.js';
 import type { DataContext } from './domain/data-context.js';
@@ -8,7 +8,7 @@ import { createGatewayYoga, GRAPHQL_PATH, type GatewayYoga } from './graphql/yog
 import { limitBody } from './http/body-limit.js';
 import { withSecurityHeaders } from './http/security-headers.js';
 import type { Logger } from './logger.js';
-import { createRateLimiter, type RateLimiter } from './rate-limit.js';
+import { createRateLimiter, type RateLimiter, type RateLimiterSettings } from './rate-limit.js';
 import { requestIdOf } from './request-id.js';
 import { TwilioError } from './rest/errors.js';
 import { createRestShim, REST_PREFIX } from './rest/shim.js';
@@ -25,7 +25,8 @@ export interface AppOptions {
   /** Origin for absolute URLs in REST bodies (PUBLIC_URL); the request's own when unset. */
   publicUrl?: string | undefined;
   limits?: Partial<Limits>;
-  rateLimit?: Partial<RateLimitConfig>;
+  /** RATE_LIMIT_* and REDIS_URL settings (DEFAULT_RATE_LIMIT where left out); `requests: 0` turns limiting off. */
+  rateLimit?: Partial<RateLimiterSettings>;
 }
 
 type FrontDoor = 'graphql' | 'rest';
@@ -60,7 +61,7 @@ export async function createApp(db: Database, logger: Logger, options: AppOption
         });
       }
     }
-    return frontDoor === 'graphql' ? yoga.fetch(bounded) : rest(bounded);
+    return frontDoor === 'graphql' ? graphqlShaped(await yoga.fetch(bounded)) : rest(bounded);
   }
 
   return {
@@ -96,6 +97,26 @@ function frontDoorOf(pathname: string): FrontDoor | undefined {
   if (pathname === GRAPHQL_PATH || pathname.startsWith(`${GRAPHQL_PATH}/`)) return 'graphql';
   if (pathname === REST_PREFIX || pathname.startsWith(`${REST_PREFIX}/`)) return 'rest';
   return undefined;
+}
+
+const GRAPHQL_STATUS_CODES: Record<number, string> = {
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+/** Yoga answers some transport errors (404, 405, 406) with an empty body; give them the GraphQL error shape. */
+function graphqlShaped(response: Response): Response {
+  if (response.status < 400 || response.headers.get('content-type')) return response;
+  const code = GRAPHQL_STATUS_CODES[response.status] ?? 'BAD_REQUEST';
+  const message =
+    response.status === 406
+      ? 'Not acceptable: accept application/json or application/graphql-response+json'
+      : `${code.toLowerCase().replaceAll('_', ' ')}`;
+  const headers = new Headers(response.headers);
+  headers.set('content-type', 'application/json; charset=utf-8');
+  return new Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), { status: response.status, headers });
 }
 
 /** A gate's refusal in the shape of the front door it guards. */

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { serveAdminChannel } from './admin/channel.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openConfiguredDatabase, runCli } from './db/open-configured.js';
@@ -20,6 +21,8 @@ runCli(async () => {
       demo = await seedDemoData(db.prisma, { logger });
     }
     const app = await createApp(db, logger, { publicUrl: config.publicUrl, limits: config.limits, rateLimit: config.rateLimit });
+    // `npm run cli` reaches the embedded database through this process from now on.
+    serveAdminChannel(db, logger);
     const server = createHttpServer(app, logger);
     await listen(server, config.port, config.host);
     const address = server.address();

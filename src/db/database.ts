@@ -5,7 +5,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client.js';
-import { type DataDirLock, lockDataDir } from './data-dir-lock.js';
+import { type ChannelHandler, type DataDirLock, lockDataDir } from './data-dir-lock.js';
 import { migrate } from './migrate.js';
 import { pgliteSession, pgSession, type SqlSession } from './sql-session.js';
 
@@ -26,6 +26,11 @@ export interface DatabaseOptions {
   schema?: string;
   /** Called for every SQL statement Prisma sends. */
   onQuery?: (event: QueryEvent) => void;
+  /**
+   * statement_timeout of every session, in ms; 0 or absent leaves the server's
+   * own setting. PGlite accepts the setting but cannot enforce it.
+   */
+  statementTimeoutMs?: number;
 }
 
 export interface Database {
@@ -35,6 +40,8 @@ export interface Database {
   withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
+  /** Embedded database in a folder only: answers `npm run cli` commands on the folder's lock socket. */
+  serveAdmin?: (handler: ChannelHandler) => void;
   close(): Promise<void>;
 }
 
@@ -50,6 +57,10 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   });
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => {});
+  // A SET ahead of the session's first query, not a `-c` startup option:
+  // PgBouncer and hosted poolers refuse unknown startup options.
+  const timeout = options.statementTimeoutMs;
+  if (timeout) pool.on('connect', (client) => void client.query(`SET statement_timeout = ${timeout}`).catch(() => {}));
   const prisma = createPrisma(new PrismaPg(pool, schema ? { schema } : undefined), options);
   const withSession = async <T>(fn: (s: SqlSession) => Promise<T>) => {
     const client = await pool.connect();
@@ -83,6 +94,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   }
   try {
     await pglite.waitReady;
+    if (options.statementTimeoutMs) await pglite.exec(`SET statement_timeout = ${options.statementTimeoutMs}`);
   } catch (err) {
     await lock?.release();
     throw err;
@@ -102,6 +114,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
       migrating = run.catch(() => {});
       return run;
     },
+    ...(lock ? { serveAdmin: lock.serve } : {}),
     async close() {
       await prisma.$disconnect();
       await pglite.close();

@@ -55,6 +55,18 @@ export class MigrationError extends Error {
  */
 export async function migrate(session: SqlSession, migrations?: Migration[]): Promise<string[]> {
   const all = migrations ?? (await readMigrations());
+  // No statement timeout (DB_STATEMENT_TIMEOUT_MS) for the lock wait and the
+  // migrations themselves; the session gets its own setting back afterwards.
+  const [saved] = await session.query<{ timeout: string }>("SELECT current_setting('statement_timeout') AS timeout");
+  await session.exec('SET statement_timeout = 0');
+  try {
+    return await migrateLocked(session, all);
+  } finally {
+    await session.query("SELECT set_config('statement_timeout', $1, false)", [saved!.timeout]);
+  }
+}
+
+async function migrateLocked(session: SqlSession, all: Migration[]): Promise<string[]> {
   await session.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
   try {
     await session.exec(CREATE_MIGRATIONS_TABLE);

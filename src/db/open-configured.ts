@@ -4,12 +4,20 @@ import { DataDirLockedError } from './data-dir-lock.js';
 import { type Database, type DatabaseOptions, openDatabase } from './database.js';
 import { MigrationError } from './migrate.js';
 
-/** Opens the database the configuration names: Postgres when DATABASE_URL is set, else PGlite in DATA_DIR. */
+/**
+ * Opens the database the configuration names: Postgres when DATABASE_URL is
+ * set, else PGlite in DATA_DIR; every session with DB_STATEMENT_TIMEOUT_MS.
+ */
 export function openConfiguredDatabase(
-  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir'> & { limits?: Pick<Config['limits'], 'statementTimeoutMs'> },
   options: Pick<DatabaseOptions, 'onQuery'> = {},
 ): Promise<Database> {
-  return openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, ...options });
+  return openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    statementTimeoutMs: config.limits?.statementTimeoutMs,
+    ...options,
+  });
 }
 
 /** Errors whose message is the whole story for the operator: no stack trace. */

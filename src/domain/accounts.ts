@@ -1,4 +1,5 @@
-import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
+import type { ApiKeyScope, Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { NotFoundError } from './errors.js';
 import { hashSecret, newApiKeySecret, newAuthToken } from './secrets.js';
 import { isSid, newSid } from './sids.js';
 
@@ -37,16 +38,103 @@ export interface CreatedApiKey {
   secret: string;
 }
 
-/** Creates an API key (SK…) for an account with a fresh random secret, storing only its hash. */
+/** What an API key may do: `read` keys query and list, `read-write` keys may also delete. */
+export type ApiKeyScopeName = 'read' | 'read-write';
+export const API_KEY_SCOPES: readonly ApiKeyScopeName[] = ['read', 'read-write'];
+
+const toDbScope = (scope: ApiKeyScopeName): ApiKeyScope => (scope === 'read' ? 'read' : 'read_write');
+const fromDbScope = (scope: ApiKeyScope): ApiKeyScopeName => (scope === 'read' ? 'read' : 'read-write');
+
+/**
+ * Creates an API key (SK…) for an account with a fresh random secret, storing
+ * only its hash. NotFoundError when the account does not exist.
+ */
 export async function createApiKey(
   prisma: AccountsDb,
-  input: { accountSid: string; friendlyName?: string; sid?: string },
+  input: { accountSid: string; friendlyName?: string | undefined; sid?: string; scope?: ApiKeyScopeName },
 ): Promise<CreatedApiKey> {
   const sid = input.sid ?? newSid('SK');
   if (!isSid(sid, 'SK')) throw new Error(`not an API key SID: ${JSON.stringify(sid)}`);
+  const account = await prisma.account.findUnique({ where: { sid: input.accountSid }, select: { sid: true } });
+  if (!account) throw new NotFoundError(`Account ${input.accountSid} was not found`);
   const secret = newApiKeySecret();
   await prisma.apiKey.create({
-    data: { sid, accountSid: input.accountSid, friendlyName: input.friendlyName ?? null, secretHash: hashSecret(secret) },
+    data: {
+      sid,
+      accountSid: input.accountSid,
+      friendlyName: input.friendlyName ?? null,
+      secretHash: hashSecret(secret),
+      scope: toDbScope(input.scope ?? 'read-write'),
+    },
   });
   return { sid, secret };
+}
+
+/**
+ * Replaces an account's auth token with a fresh one: the old token stops
+ * working with the next request (every request checks the stored hash).
+ * NotFoundError when the account does not exist.
+ */
+export async function rotateAuthToken(prisma: AccountsDb, accountSid: string): Promise<CreatedAccount> {
+  const authToken = newAuthToken();
+  const { count } = await prisma.account.updateMany({ where: { sid: accountSid }, data: { authTokenHash: hashSecret(authToken) } });
+  if (count === 0) throw new NotFoundError(`Account ${accountSid} was not found`);
+  return { sid: accountSid, authToken };
+}
+
+export interface AccountInfo {
+  sid: string;
+  friendlyName: string;
+  dateCreated: Date;
+  /** API keys not revoked. */
+  activeApiKeys: number;
+}
+
+/** Every account, oldest first (never a token or hash). */
+export async function listAccounts(prisma: AccountsDb): Promise<AccountInfo[]> {
+  const accounts = await prisma.account.findMany({
+    orderBy: [{ dateCreated: 'asc' }, { sid: 'asc' }],
+    select: { sid: true, friendlyName: true, dateCreated: true, _count: { select: { apiKeys: { where: { revokedAt: null } } } } },
+  });
+  return accounts.map((a) => ({ sid: a.sid, friendlyName: a.friendlyName, dateCreated: a.dateCreated, activeApiKeys: a._count.apiKeys }));
+}
+
+export interface ApiKeyInfo {
+  sid: string;
+  accountSid: string;
+  friendlyName: string | null;
+  scope: ApiKeyScopeName;
+  dateCreated: Date;
+  /** When it was revoked; null while it works. */
+  revokedAt: Date | null;
+}
+
+const API_KEY_INFO = { sid: true, accountSid: true, friendlyName: true, scope: true, dateCreated: true, revokedAt: true } as const;
+
+/** API keys (all, or one account's), by account then creation; never a secret or hash. */
+export async function listApiKeys(prisma: AccountsDb, filter: { accountSid?: string | undefined } = {}): Promise<ApiKeyInfo[]> {
+  const keys = await prisma.apiKey.findMany({
+    where: filter.accountSid === undefined ? {} : { accountSid: filter.accountSid },
+    orderBy: [{ accountSid: 'asc' }, { dateCreated: 'asc' }, { sid: 'asc' }],
+    select: API_KEY_INFO,
+  });
+  return keys.map((k) => ({ ...k, scope: fromDbScope(k.scope) }));
+}
+
+export interface RevokedApiKey extends ApiKeyInfo {
+  revokedAt: Date;
+  /** True when it had been revoked before: revoking is idempotent and keeps the first date. */
+  alreadyRevoked: boolean;
+}
+
+/**
+ * Revokes an API key: it stops working with the next request. Idempotent (a
+ * revoked key stays revoked, with its first revocation date); NotFoundError
+ * when there is no such key.
+ */
+export async function revokeApiKey(prisma: AccountsDb, sid: string): Promise<RevokedApiKey> {
+  const { count } = await prisma.apiKey.updateMany({ where: { sid, revokedAt: null }, data: { revokedAt: new Date() } });
+  const key = await prisma.apiKey.findUnique({ where: { sid }, select: API_KEY_INFO });
+  if (!key || key.revokedAt === null) throw new NotFoundError(`API key ${sid} was not found`);
+  return { ...key, scope: fromDbScope(key.scope), revokedAt: key.revokedAt, alreadyRevoked: count === 0 };
 }

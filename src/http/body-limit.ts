@@ -22,9 +22,13 @@ export async function limitBody(request: Request, maxBytes: number): Promise<Req
     }
     chunks.push(value);
   }
+  const headers = new Headers(request.headers);
+  // Media types are case-insensitive; the front doors compare them in lower case.
+  const type = headers.get('content-type');
+  if (type) headers.set('content-type', type.replace(/^[^;]*/, (media) => media.trim().toLowerCase()));
   const copy = new Request(request.url, {
     method: request.method,
-    headers: request.headers,
+    headers,
     body: Buffer.concat(chunks),
     signal: request.signal,
   });

@@ -75,7 +75,9 @@ describe('no or bad credentials: 401 with WWW-Authenticate and UNAUTHENTICATED',
   });
 
   it('also for GET requests', async () => {
-    const response = await t.fetch(`/graphql?query=${encodeURIComponent('{ account { sid } }')}`, { headers: { accept: 'application/json' } });
+    const response = await t.fetch(`/graphql?query=${encodeURIComponent('{ account { sid } }')}`, {
+      headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1' },
+    });
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toMatch(/^Basic\b/);
     const body = (await response.json()) as { data?: unknown; errors: Array<{ extensions: { code: string } }> };

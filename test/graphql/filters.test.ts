@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BindingType as DbBindingType } from '../../src/domain/bindings.js';
 import { graphql } from '../gql/index.js';
 import type { BindingType } from '../gql/graphql.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { startTestApp, type TestApp, WITHOUT_COST_LIMIT } from '../helpers/app.js';
 import { expectBackwardWalk, expectForwardWalk, type FetchPage } from '../helpers/connections.js';
 
 const FilteredBindings = graphql(`
@@ -72,7 +72,7 @@ const identity = (n: number) => `user-${n}@alpha.example`;
 const toDb = (types: BindingType[]) => types.map((x) => x.toLowerCase() as DbBindingType);
 
 beforeAll(async () => {
-  t = await startTestApp({ seed: 'filters' });
+  t = await startTestApp({ seed: 'filters', app: WITHOUT_COST_LIMIT });
   service = t.scenario.a.services[0]!.sid;
 });
 

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
-import { errorCodes, startTestApp, type TestApp } from '../helpers/app.js';
+import { errorCodes, startTestApp, type TestApp, WITHOUT_COST_LIMIT } from '../helpers/app.js';
 
 const Lookups = graphql(`
   query IsolationLookups($service: String!, $binding: ID!, $user: ID!, $credential: ID!, $account: ID!, $serviceId: ID!) {
@@ -61,7 +61,7 @@ let a: { account: string; service: string; binding: string; user: string; identi
 let bAuth: string;
 
 beforeAll(async () => {
-  t = await startTestApp({ seed: 'isolation' });
+  t = await startTestApp({ seed: 'isolation', app: WITHOUT_COST_LIMIT });
   const p = t.db.prisma;
   const service = t.scenario.a.services[0]!;
   const binding = await p.binding.findUniqueOrThrow({ where: { sid: service.bindings[3]! } });

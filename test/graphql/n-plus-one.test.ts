@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { type RunArgs, startTestApp, type TestApp } from '../helpers/app.js';
+import { type RunArgs, startTestApp, type TestApp, WITHOUT_COST_LIMIT } from '../helpers/app.js';
 
 const ServicesBindingsRelations = graphql(`
   query NPlusOneBindings($services: Int!, $bindings: Int!) {
@@ -92,9 +92,9 @@ let small: TestApp;
 let big: TestApp;
 
 beforeAll(async () => {
-  small = await startTestApp({ seed: 'n-plus-one' });
+  small = await startTestApp({ seed: 'n-plus-one', app: WITHOUT_COST_LIMIT });
   // Five times the services, three times the users, more than three times the bindings.
-  big = await startTestApp({ seed: 'n-plus-one-big', users: 40, bigServiceBindings: 200, extraServices: 8 });
+  big = await startTestApp({ seed: 'n-plus-one-big', users: 40, bigServiceBindings: 200, extraServices: 8, app: WITHOUT_COST_LIMIT });
 });
 
 afterAll(async () => {

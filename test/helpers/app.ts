@@ -1,7 +1,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { type App, createApp } from '../../src/app.js';
-import { createLogger } from '../../src/logger.js';
+import { type App, type AppOptions, createApp } from '../../src/app.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { openTestDatabase, type TestDatabase } from './db.js';
 import { createScenario, type Scenario } from './scenario.js';
 
@@ -42,12 +42,29 @@ export interface GraphQLResult<T> {
   body: { data?: T | null; errors?: GraphQLErrorBody[] };
 }
 
+/**
+ * For suites that read whole data sets (nested connections with `first: 1000`)
+ * to check batching or isolation, not the limits: the cost limit out of the
+ * way. The limits themselves are tested in test/hardening.
+ */
+export const WITHOUT_COST_LIMIT: AppOptions = { limits: { graphqlMaxCost: 1_000_000_000 } };
+
+export type TestAppOptions = NonNullable<Parameters<typeof createScenario>[1]> & {
+  /** Options of the app (limits, rate limit, …); the defaults otherwise. */
+  app?: AppOptions;
+  /** DB_STATEMENT_TIMEOUT_MS of the test database's sessions (off by default here). */
+  statementTimeoutMs?: number;
+  /** Where the app logs; silent (or debug with TEST_LOG_LEVEL=debug) by default. */
+  logger?: Logger;
+};
+
 /** A migrated test database with the standard scenario, and the gateway app over it. */
-export async function startTestApp(options: Parameters<typeof createScenario>[1] = {}): Promise<TestApp> {
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const { app: appOptions, statementTimeoutMs, logger, ...scenarioOptions } = options;
   const queries: string[] = [];
-  const db = await openTestDatabase({ onQuery: (e) => queries.push(e.query) });
-  const scenario = await createScenario(db.prisma, options);
-  const app = await createApp(db, createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent'));
+  const db = await openTestDatabase({ onQuery: (e) => queries.push(e.query), statementTimeoutMs });
+  const scenario = await createScenario(db.prisma, scenarioOptions);
+  const app = await createApp(db, logger ?? createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent'), appOptions);
   queries.length = 0;
 
   const graphql = async <T>(query: string, variables: Record<string, unknown> = {}, authorization: string | null = scenario.a.authorization) => {

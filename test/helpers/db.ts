@@ -14,7 +14,7 @@ export interface TestDatabase extends Database {
  * A fresh, migrated database for one test file: an in-memory PGlite, or a
  * schema of its own in DATABASE_URL's database (dropped again by `close`).
  */
-export async function openTestDatabase(options: Pick<DatabaseOptions, 'onQuery'> = {}): Promise<TestDatabase> {
+export async function openTestDatabase(options: Pick<DatabaseOptions, 'onQuery' | 'statementTimeoutMs'> = {}): Promise<TestDatabase> {
   if (!TEST_DATABASE_URL) {
     const db = await openDatabase({ dataDir: 'memory', ...options });
     await db.migrate();
