@@ -46,15 +46,33 @@ export function listBindings(
   return listPages<Binding>(data, bindingList(accountSid, parent, filter), 'bindings', parents, args);
 }
 
-/** How many bindings each parent has under the same filter as its pages. */
-export function countBindings(
+/**
+ * How many bindings each parent has under the same filter as its pages. A
+ * service's total (optionally by type) comes from the maintained counts, a few
+ * rows whatever the service's size; identity filters and users count their
+ * (few) rows through the index.
+ */
+export async function countBindings(
   data: DataContext,
   accountSid: string,
   parent: BindingParent,
   parents: readonly string[],
   filter: BindingFilter,
 ): Promise<Map<string, number>> {
-  return keysetCounts(data.prisma, bindingList(accountSid, parent, filter), parents);
+  if (parent === 'user' || filter.identities?.length) {
+    return keysetCounts(data.prisma, bindingList(accountSid, parent, filter), parents);
+  }
+  if (parents.length === 0) return new Map();
+  const types = filter.bindingTypes?.length
+    ? Prisma.sql`AND c.binding_type = ANY(${[...filter.bindingTypes]}::text[]::binding_type[])`
+    : Prisma.empty;
+  const rows = await data.prisma.$queryRaw<Array<{ parent: string; count: number }>>`
+    SELECT p.parent_key AS parent,
+           (SELECT COALESCE(sum(c.count), 0)::int FROM binding_counts c
+             WHERE c.service_sid = p.parent_key ${types}
+               AND EXISTS (SELECT 1 FROM services s WHERE s.sid = p.parent_key AND s.account_sid = ${accountSid})) AS count
+    FROM unnest(${[...parents]}::text[]) AS p(parent_key)`;
+  return new Map(rows.map((r) => [r.parent, Number(r.count)]));
 }
 
 /** Bindings by sid within the caller's account; unknown or foreign sids are simply absent. */

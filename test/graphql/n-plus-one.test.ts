@@ -80,6 +80,7 @@ const JustTheAccount = graphql(`
 
 /** What a statement Prisma sent is for, e.g. "bindings page" or "users by sid". */
 function kindOf(sql: string): string {
+  if (/\bFROM binding_counts c\b/.test(sql)) return 'bindings count';
   const raw = /\bFROM (services|users|bindings) t\b/.exec(sql);
   if (raw) return `${raw[1]} ${/count\(\*\)/.test(sql) ? 'count' : 'page'}`;
   const table = /\bFROM "[^"]+"\."(\w+)"/.exec(sql)?.[1];
