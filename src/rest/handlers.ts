@@ -40,39 +40,49 @@ export async function fetchUser(req: RestRequest): Promise<Response> {
 }
 
 export async function listBindings(req: RestRequest): Promise<Response> {
-  const service = await requireService(req);
-  const params = readListParams(req.query);
-  const filter: BindingFilter = { bindingTypes: readBindingTypes(req.query), identities: req.query.getAll('Identity') };
-  const page = await withPageToken(async () =>
-    unwrap(
-      (await bindings.listBindings(req.data, req.caller.accountSid, 'service', [service.sid], filter, params.args)).get(
-        service.sid,
-      ),
-    ),
-  );
+  const serviceSid = requireServiceSid(req);
+  // The page is scoped to the caller's account, so rows prove the service is
+  // theirs: only an empty page, or a refused request, needs the lookup that
+  // tells 404 (not the caller's service) apart.
+  const { params, filter, page } = await readServicePage(req, serviceSid).catch(async (err: unknown) => {
+    await requireService(req);
+    throw err;
+  });
+  if (page.rows.length === 0) await requireService(req);
   return json(
     listEnvelope({
       key: 'bindings',
-      baseUrl: `${serviceUrl(req.origin, service.sid)}/Bindings`,
+      baseUrl: `${serviceUrl(req.origin, serviceSid)}/Bindings`,
       filters: [
         ...(filter.bindingTypes ?? []).map((t): [string, string] => ['BindingType', t]),
         ...(filter.identities ?? []).map((i): [string, string] => ['Identity', i]),
       ],
       params,
       page,
-      cursorOf: (sid) => req.data.cursors.encode({ list: 'bindings', parent: service.sid }, sid),
+      cursorOf: (sid) => req.data.cursors.encode({ list: 'bindings', parent: serviceSid }, sid),
       items: page.rows.map((b) => bindingBody(b, req.origin)),
     }),
   );
 }
 
+async function readServicePage(req: RestRequest, serviceSid: string) {
+  const params = readListParams(req.query);
+  const filter: BindingFilter = { bindingTypes: readBindingTypes(req.query), identities: req.query.getAll('Identity') };
+  const page = await withPageToken(async () =>
+    unwrap(
+      (await bindings.listBindings(req.data, req.caller.accountSid, 'service', [serviceSid], filter, params.args)).get(serviceSid),
+    ),
+  );
+  return { params, filter, page };
+}
+
 export async function fetchBinding(req: RestRequest): Promise<Response> {
-  const binding = await findBinding(req, await requireServiceSid(req));
+  const binding = await findBinding(req, requireServiceSid(req));
   return json(bindingBody(binding, req.origin));
 }
 
 export async function deleteBinding(req: RestRequest): Promise<Response> {
-  const serviceSid = await requireServiceSid(req);
+  const serviceSid = requireServiceSid(req);
   await removeBinding(req, { serviceSid });
   return new Response(null, { status: 204 });
 }
@@ -144,7 +154,7 @@ async function requireService(req: RestRequest) {
 }
 
 /** The path's service sid, checked only for form: the binding lookup below is scoped by service and account. */
-async function requireServiceSid(req: RestRequest): Promise<string> {
+function requireServiceSid(req: RestRequest): string {
   const sid = req.params.ServiceSid!;
   if (!isSid(sid, 'IS')) throw twilioErrors.notFound(req.path);
   return sid;
@@ -152,7 +162,7 @@ async function requireServiceSid(req: RestRequest): Promise<string> {
 
 /** The path's user, named by `US…` sid or by identity, within the caller's service. */
 async function requireUser(req: RestRequest) {
-  const serviceSid = await requireServiceSid(req);
+  const serviceSid = requireServiceSid(req);
   const segment = req.params.UserSid!;
   const by = /^US[0-9a-f]{32}$/.test(segment) ? { sid: segment } : { identity: segment };
   const user = await users.findUser(req.data, req.caller.accountSid, serviceSid, by);

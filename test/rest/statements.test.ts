@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+
+// The REST hot paths: a non-empty page needs no separate service lookup.
+describe('SQL statements per REST request', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  async function statements(path: string): Promise<{ status: number; count: number }> {
+    t.queries.length = 0;
+    const response = await t.fetch(path, { headers: { authorization: t.scenario.a.authorization } });
+    await response.arrayBuffer();
+    return { status: response.status, count: t.queries.length };
+  }
+
+  it('lists a page of a service in two (credential check, page)', async () => {
+    const IS = t.scenario.a.services[0]!.sid;
+    expect(await statements(`/v2/Services/${IS}/Bindings?PageSize=5`)).toEqual({ status: 200, count: 2 });
+    expect(await statements(`/v2/Services/${IS}/Bindings?BindingType=apn&BindingType=gcm`)).toEqual({ status: 200, count: 2 });
+  });
+
+  it('spends a third only to tell an empty page from a service that is not the caller’s', async () => {
+    const IS = t.scenario.a.services[0]!.sid;
+    expect(await statements(`/v2/Services/${IS}/Bindings?Identity=nobody`)).toEqual({ status: 200, count: 3 });
+    expect(await statements(`/v2/Services/${t.scenario.b.services[0]!.sid}/Bindings`)).toEqual({ status: 404, count: 3 });
+  });
+
+  it('fetches one binding in two', async () => {
+    const IS = t.scenario.a.services[0]!.sid;
+    const BS = t.scenario.a.services[0]!.bindings[3]!;
+    expect(await statements(`/v2/Services/${IS}/Bindings/${BS}`)).toEqual({ status: 200, count: 2 });
+  });
+});
