@@ -1,0 +1,115 @@
+// Starting and stopping the contenders' server processes. Each is started as
+// a `node` process directly (never through npm or a tsx wrapper), so the pid
+// we hold is the process that serves, and its /proc CPU and memory are the
+// server's own.
+
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
+export const ROOT_DIR = path.resolve(BENCH_DIR, '..');
+export const LOG_DIR = path.join(BENCH_DIR, '.logs');
+
+const running = new Set();
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The gateway's own dependencies come from the root `npm ci`. */
+export function checkRootInstall() {
+  const missing = ['node_modules/tsx', 'src/generated/prisma/client.ts'].filter((p) => !existsSync(path.join(ROOT_DIR, p)));
+  if (missing.length) {
+    throw new Error(`the gateway is not installed (${missing.join(', ')} missing): run \`npm ci\` at the repository root first`);
+  }
+}
+
+/**
+ * Starts one contender server: 'gateway' (serves both GraphQL and REST),
+ * 'postgraphile' or 'raw'. Resolves once it answers HTTP.
+ */
+export async function startServer(kind, databaseUrl, { logName = kind, nodeArgs = [], env: extraEnv = {} } = {}) {
+  const port = await freePort();
+  const env = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', ...extraEnv };
+  let args;
+  let cwd;
+  if (kind === 'gateway') {
+    cwd = ROOT_DIR;
+    args = [...nodeArgs, '--import', 'tsx', 'src/main.ts'];
+    Object.assign(env, {
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_REQUESTS: '0',
+      GRAPHQL_MAX_COST: '1000000',
+      NODE_ENV: 'production',
+      ...extraEnv,
+    });
+    delete env.REDIS_URL;
+  } else if (kind === 'postgraphile') {
+    cwd = BENCH_DIR;
+    args = [...nodeArgs, '--import', './polyfill.mjs', 'servers/postgraphile.mjs'];
+    env.NODE_ENV = 'production';
+  } else if (kind === 'raw') {
+    cwd = BENCH_DIR;
+    args = [...nodeArgs, 'servers/raw.mjs'];
+    env.NODE_ENV = 'production';
+  } else {
+    throw new Error(`unknown server ${kind}`);
+  }
+  mkdirSync(LOG_DIR, { recursive: true });
+  const logFile = path.join(LOG_DIR, `${logName}.log`);
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const server = {
+    kind,
+    pid: child.pid,
+    port,
+    base: `http://127.0.0.1:${port}`,
+    logFile,
+    exited,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      running.delete(server);
+      log.end();
+    },
+  };
+  running.add(server);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${kind} exited during start-up (${child.exitCode ?? child.signalCode}); see ${logFile}`);
+    }
+    try {
+      const res = await fetch(`${server.base}${kind === 'raw' ? '/w0' : '/graphql'}`, { method: 'GET', signal: AbortSignal.timeout(2_000) });
+      await res.arrayBuffer();
+      return server;
+    } catch {
+      if (Date.now() > deadline) {
+        await server.stop();
+        throw new Error(`${kind} did not answer within 120 s; see ${logFile}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+export async function stopAll() {
+  await Promise.all([...running].map((s) => s.stop()));
+}

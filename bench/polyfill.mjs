@@ -1,0 +1,15 @@
+// PostGraphile v5 declares Node >= 22. On Node 20 its schema builds but every
+// database query fails ("Cannot read properties of undefined (reading 'items')")
+// because grafast relies on Promise.withResolvers (Node 22+). Loaded with
+// `node --import ./polyfill.mjs` in front of the PostGraphile server only.
+if (typeof Promise.withResolvers !== 'function') {
+  Promise.withResolvers = function withResolvers() {
+    let resolve;
+    let reject;
+    const promise = new this((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    return { promise, resolve, reject };
+  };
+}

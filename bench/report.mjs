@@ -1,0 +1,266 @@
+// Summaries, ratios and target checks over the raw round results, and the
+// RESULTS.md rendering. `npm --prefix bench run report` re-renders RESULTS.md
+// from results/latest.json.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const median = (xs) => {
+  const s = xs.filter((x) => x !== null && x !== undefined && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return null;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const r3 = (x) => (x === null || x === undefined ? null : Math.round(x * 1000) / 1000);
+const spread = (xs) => {
+  const s = xs.filter((x) => x !== null && x !== undefined && Number.isFinite(x));
+  return s.length ? { median: r3(median(s)), min: r3(Math.min(...s)), max: r3(Math.max(...s)), n: s.length } : null;
+};
+
+const METRICS = ['rps', 'p50_ms', 'p90_ms', 'p99_ms', 'cpu_ms_per_req', 'pg_cpu_ms_per_req', 'pg_backend_cpu_ms_per_req', 'rss_peak_mb'];
+
+/** Ratio of two contenders' metric, round by round (only ratios from the same round count). */
+function perRound(rounds, w, a, b, metric = 'rps', fn = (x, y) => x / y) {
+  return rounds.map((r) => {
+    const x = r.results[w]?.[a]?.[metric];
+    const y = r.results[w]?.[b]?.[metric];
+    return x && y ? fn(x, y) : null;
+  });
+}
+
+export function summarize(results) {
+  const rounds = results.round_results;
+  const workloads = Object.keys(results.workloads);
+  const summary = {};
+  for (const w of workloads) {
+    summary[w] = {};
+    const contenders = new Set(rounds.flatMap((r) => Object.keys(r.results[w] ?? {})));
+    for (const c of contenders) {
+      const runs = rounds.map((r) => r.results[w]?.[c]).filter(Boolean);
+      const s = {};
+      for (const m of METRICS) s[m] = spread(runs.map((x) => x[m]));
+      s.total_cpu_ms_per_req = spread(runs.map((x) => (x.cpu_ms_per_req ?? 0) + (x.pg_cpu_ms_per_req ?? 0)));
+      s.errors = runs.reduce((n, x) => n + x.errors, 0);
+      s.non2xx = runs.reduce((n, x) => n + x.non2xx, 0);
+      s.mismatches = runs.reduce((n, x) => n + x.mismatches, 0);
+      s.requests = runs.reduce((n, x) => n + x.requests, 0);
+      s.statements_per_request = results.statements?.[c]?.[w]?.per_request ?? null;
+      summary[w][c] = s;
+    }
+  }
+
+  const ranges = { graphql_vs_postgraphile: {}, graphql_vs_raw: {}, rest_vs_raw: {}, cpu_graphql_vs_postgraphile: {}, cpu_rest_vs_raw: {} };
+  const totalCpu = (x, y) => x / y;
+  for (const w of workloads) {
+    ranges.graphql_vs_postgraphile[w] = spread(perRound(rounds, w, 'graphql', 'postgraphile'));
+    ranges.graphql_vs_raw[w] = spread(perRound(rounds, w, 'graphql', 'raw'));
+    ranges.rest_vs_raw[w] = spread(perRound(rounds, w, 'rest', 'raw'));
+    // CPU per request (server + Postgres), ours / theirs: below 1 means cheaper.
+    const cpu = (c) => rounds.map((r) => {
+      const x = r.results[w]?.[c];
+      return x ? (x.cpu_ms_per_req ?? 0) + (x.pg_cpu_ms_per_req ?? 0) : null;
+    });
+    const ours = cpu('graphql');
+    const pgl = cpu('postgraphile');
+    const rest = cpu('rest');
+    const raw = cpu('raw');
+    ranges.cpu_graphql_vs_postgraphile[w] = spread(ours.map((x, i) => (x && pgl[i] ? totalCpu(x, pgl[i]) : null)));
+    ranges.cpu_rest_vs_raw[w] = spread(rest.map((x, i) => (x && raw[i] ? totalCpu(x, raw[i]) : null)));
+  }
+  const p50Ratio = (c) =>
+    spread(rounds.map((r) => {
+      const a = r.results.w2?.[c]?.p50_ms;
+      const b = r.results.w1?.[c]?.p50_ms;
+      return a && b ? a / b : null;
+    }));
+  ranges.w7_vs_postgraphile = ranges.graphql_vs_postgraphile.w7 ?? null;
+  ranges.w2_p50_over_w1_p50 = p50Ratio('graphql');
+  ranges.rest_w2_p50_over_w1_p50 = p50Ratio('rest');
+  for (const key of Object.keys(ranges)) {
+    if (ranges[key] && typeof ranges[key] === 'object' && !('median' in ranges[key])) {
+      for (const w of Object.keys(ranges[key])) if (ranges[key][w] === null) delete ranges[key][w];
+    }
+  }
+
+  const medians = (obj) => (obj && 'median' in obj ? obj.median : obj ? Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, v?.median ?? null])) : null);
+  const ratios = Object.fromEntries(Object.entries(ranges).map(([k, v]) => [k, medians(v)]));
+
+  const gatewayRss = Math.max(
+    results.peak_rss_by_server_mb?.gateway ?? 0,
+    ...rounds.flatMap((r) => Object.values(r.results).flatMap((byC) => ['graphql', 'rest'].map((c) => byC[c]?.rss_peak_mb ?? 0))),
+  );
+  let errors = 0;
+  for (const r of rounds) for (const byC of Object.values(r.results)) for (const m of Object.values(byC)) errors += m.errors + m.non2xx + m.mismatches;
+  const gatewayErrors = rounds.reduce(
+    (n, r) => n + Object.values(r.results).reduce((k, byC) => k + ['graphql', 'rest'].reduce((j, c) => j + (byC[c] ? byC[c].errors + byC[c].non2xx + byC[c].mismatches : 0), 0), 0),
+    0,
+  );
+
+  const statements = { w6: results.statements?.graphql?.w6?.per_request ?? null };
+  statements.by_contender = Object.fromEntries(
+    Object.entries(results.statements ?? {}).map(([c, byW]) => [c, Object.fromEntries(Object.entries(byW).map(([w, s]) => [w, s.per_request]))]),
+  );
+  statements.w6_without_auth = results.statements?.graphql?.w6 ? results.statements.graphql.w6.per_request - results.statements.graphql.w6.auth : null;
+
+  const targets = [];
+  const target = (name, measured, goal, met, distance) => targets.push({ name, goal, measured, met, distance: met ? null : distance });
+  for (const w of ['w1', 'w2', 'w3', 'w4', 'w5', 'w6']) {
+    const x = ranges.graphql_vs_postgraphile[w];
+    if (x) target(`GraphQL ${w.toUpperCase()} req/s vs PostGraphile`, x, '≥ 1.5×', x.median >= 1.5, `${r3(1.5 / x.median)}× more req/s needed`);
+  }
+  for (const w of ['w1', 'w3', 'w5']) {
+    const x = ranges.rest_vs_raw[w];
+    if (x) target(`REST ${w.toUpperCase()} req/s vs raw`, x, '≥ 0.7×', x.median >= 0.7, `${r3(0.7 / x.median)}× more req/s needed`);
+  }
+  if (ranges.w2_p50_over_w1_p50) {
+    const x = ranges.w2_p50_over_w1_p50;
+    target('GraphQL W2 p50 / W1 p50', x, '≤ 1.1', x.median <= 1.1, `W2 p50 ${r3(x.median / 1.1)}× too slow`);
+  }
+  if (ranges.w7_vs_postgraphile) {
+    const x = ranges.w7_vs_postgraphile;
+    target('GraphQL W7 req/s vs PostGraphile', x, '≥ 20×', x.median >= 20, `${r3(20 / x.median)}× more req/s needed`);
+  }
+  if (statements.w6 !== null) target('W6 SQL statements per request (gateway, GraphQL)', statements.w6, '≤ 2', statements.w6 <= 2, `${r3(statements.w6 - 2)} statements too many`);
+  if (gatewayRss) target('gateway peak RSS (MB)', r3(gatewayRss), '≤ 250', gatewayRss <= 250, `${r3(gatewayRss - 250)} MB over`);
+  target('errors + non-2xx under load (all contenders)', errors, '0', errors === 0, `${errors} failed responses (gateway: ${gatewayErrors})`);
+
+  return {
+    summary,
+    ratios,
+    ratio_ranges: ranges,
+    statements_per_request: statements,
+    peak_rss_mb: r3(gatewayRss),
+    errors,
+    gateway_errors: gatewayErrors,
+    targets,
+  };
+}
+
+const f = (x, d = 2) => (x === null || x === undefined ? '–' : Number(x).toFixed(d));
+const range = (s, d = 2, suffix = '') => (s ? `${f(s.median, d)}${suffix} (${f(s.min, d)}–${f(s.max, d)})` : '–');
+const num = (x) => (x === null || x === undefined ? '–' : Math.round(x).toLocaleString('en-US'));
+
+export function renderMarkdown(r) {
+  const L = [];
+  const cfg = r.config;
+  L.push('# Benchmark results');
+  L.push('');
+  L.push(`Produced by \`npm run bench\` (see [README.md](README.md) for what is measured and how) on ${r.date.slice(0, 16).replace('T', ' ')} UTC.`);
+  L.push(`Raw numbers: [results/latest.json](results/latest.json).`);
+  L.push('');
+  L.push(`- **Machine:** ${r.machine.cpus} × ${r.machine.cpu}, ${r.machine.memory_gb} GB, ${r.machine.os}, Node ${r.machine.node}, PostgreSQL ${r.machine.postgres}. Shared and noisy: load generator, servers and PostgreSQL share the same ${r.machine.cpus} cores.`);
+  L.push(`- **Gateway:** commit ${r.gateway_version?.commit ?? '?'}${r.gateway_version?.uncommitted_changes_in_src_or_prisma?.length ? ` plus uncommitted changes (${r.gateway_version.uncommitted_changes_in_src_or_prisma.join('; ')})` : ''}.`);
+  L.push(`- **Data:** ${num(r.dataset.bindings)} bindings, ${num(r.dataset.users)} users, ${r.dataset.services} services; the largest service holds ${num(r.dataset.largest_service.bindings)}.`);
+  L.push(`- **Load:** autocannon, ${cfg.connections} connections on loopback, ${cfg.warmup} s warm-up then ${cfg.duration} s measured per contender and workload; ${r.rounds} rounds, contenders interleaved (order rotated each round). Total run time ${Math.round(r.runtime_seconds / 60)} min.`);
+  L.push(`- **Answers:** ${Object.values(r.correctness).filter((v) => v === 'ok').length}/${Object.keys(r.correctness).length} contender × workload pairs returned the same sids (same order, same hasNextPage) and counts as direct SQL, before measuring.`);
+  L.push('');
+
+  L.push('## Targets');
+  L.push('');
+  L.push('Medians over rounds, with min–max; ratios are taken within one round.');
+  L.push('');
+  L.push('| Target | Goal | Measured | Met? |');
+  L.push('| --- | --- | --- | --- |');
+  for (const t of r.targets) {
+    const measured =
+      typeof t.measured === 'object' && t.measured ? range(t.measured, 2, '') : Number.isInteger(t.measured) ? String(t.measured) : f(t.measured, 1);
+    L.push(`| ${t.name} | ${t.goal} | ${measured} | ${t.met ? 'met' : `**no**: ${t.distance}`} |`);
+  }
+  L.push('');
+
+  L.push('## Ratios (same run, per round; median (min–max))');
+  L.push('');
+  L.push('req/s ratios above 1 favour the gateway; CPU ratios (server + PostgreSQL CPU time per request) below 1 favour the gateway.');
+  L.push('');
+  const ws = Object.keys(r.workloads);
+  L.push(`| Ratio | ${ws.map((w) => w.toUpperCase()).join(' | ')} |`);
+  L.push(`| --- | ${ws.map(() => '---').join(' | ')} |`);
+  const rows = [
+    ['GraphQL / PostGraphile req/s', 'graphql_vs_postgraphile'],
+    ['GraphQL / raw req/s', 'graphql_vs_raw'],
+    ['REST / raw req/s', 'rest_vs_raw'],
+    ['GraphQL / PostGraphile CPU per request', 'cpu_graphql_vs_postgraphile'],
+    ['REST / raw CPU per request', 'cpu_rest_vs_raw'],
+  ];
+  for (const [label, key] of rows) L.push(`| ${label} | ${ws.map((w) => range(r.ratio_ranges[key]?.[w])).join(' | ')} |`);
+  L.push('');
+  L.push(`W2 p50 / W1 p50: GraphQL ${range(r.ratio_ranges.w2_p50_over_w1_p50)}, REST ${range(r.ratio_ranges.rest_w2_p50_over_w1_p50)}.`);
+  L.push('');
+
+  L.push('## Per workload (medians over rounds)');
+  L.push('');
+  L.push('CPU columns are milliseconds of CPU time per request: the server process (utime + stime from /proc) and the whole PostgreSQL server (every `postgres` process, including parallel workers reaped by the postmaster; in results/latest.json `pg_backend_cpu_ms_per_req` counts only the bench database\'s backends). RSS is the server process\'s peak resident set during the window. SQL is statements per request counted on the wire.');
+  for (const w of ws) {
+    L.push('');
+    L.push(`### ${w.toUpperCase()}: ${r.workloads[w]}`);
+    L.push('');
+    L.push('| Contender | req/s (min–max) | p50 ms | p99 ms | server CPU ms/req | PG CPU ms/req | peak RSS MB | SQL/req | errors + non-2xx |');
+    L.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const [c, s] of Object.entries(r.summary[w] ?? {})) {
+      L.push(
+        `| ${c} | ${num(s.rps?.median)} (${num(s.rps?.min)}–${num(s.rps?.max)}) | ${f(s.p50_ms?.median, 2)} | ${f(s.p99_ms?.median, 2)} | ${f(s.cpu_ms_per_req?.median, 3)} | ${f(s.pg_cpu_ms_per_req?.median, 3)} | ${f(s.rss_peak_mb?.max, 0)} | ${f(s.statements_per_request, 1)} | ${s.errors + s.non2xx + s.mismatches} |`,
+      );
+    }
+  }
+  L.push('');
+
+  L.push('## SQL statements per request');
+  L.push('');
+  L.push('Counted by a protocol-reading proxy between each contender and PostgreSQL (one Query or Execute message = one statement), over ' + `${cfg.statementSamples} sequential requests after 3 warm-up requests. "auth" is the gateway's credential lookup.`);
+  L.push('');
+  L.push(`| Contender | ${ws.map((w) => w.toUpperCase()).join(' | ')} |`);
+  L.push(`| --- | ${ws.map(() => '---').join(' | ')} |`);
+  for (const [c, byW] of Object.entries(r.statements ?? {})) {
+    L.push(`| ${c} | ${ws.map((w) => (byW[w] ? `${f(byW[w].per_request, 1)}${byW[w].auth ? ` (${f(byW[w].auth, 0)} auth)` : ''}` : '–')).join(' | ')} |`);
+  }
+  const w6 = r.statements?.graphql?.w6;
+  if (w6) {
+    L.push('');
+    L.push('The gateway\'s W6 statements:');
+    L.push('');
+    for (const s of w6.statements) L.push(`- ${f(s.per_request, 1)} × \`${s.sql.slice(0, 220)}${s.sql.length > 220 ? '…' : ''}\``);
+  }
+  L.push('');
+
+  if (r.scale?.sizes) {
+    L.push('## Scale check (gateway only, 1 connection)');
+    L.push('');
+    L.push(`Latency of the same operations on three databases of the same shape (largest service = 30% of the bindings), ${r.scale.duration_s} s per probe after 1 s of warm-up, one connection (no queueing). p50 / p99 in ms.`);
+    L.push('');
+    const keys = Object.keys(r.scale.sizes[0]?.results ?? {});
+    L.push(`| Bindings (largest service) | ${keys.join(' | ')} |`);
+    L.push(`| --- | ${keys.map(() => '---').join(' | ')} |`);
+    for (const s of r.scale.sizes) {
+      L.push(`| ${num(s.bindings)} (${num(s.largest_service_bindings)}) | ${keys.map((k) => (s.results[k]?.error ? 'answer differs' : `${f(s.results[k]?.p50_ms, 2)} / ${f(s.results[k]?.p99_ms, 2)}`)).join(' | ')} |`);
+    }
+    L.push('');
+  } else if (r.scale?.skipped) {
+    L.push(`Scale check skipped: ${r.scale.skipped}`);
+    L.push('');
+  }
+
+  const bad = Object.entries(r.correctness).filter(([, v]) => v !== 'ok');
+  if (bad.length) {
+    L.push('## Answer mismatches (not measured)');
+    L.push('');
+    for (const [k, v] of bad) L.push(`- ${k}: ${v}`);
+    L.push('');
+  }
+  L.push('## Caveats');
+  L.push('');
+  L.push('- PostGraphile runs without authentication or row-level security, and the raw handler without authentication, tenant scoping, GraphQL or Twilio bodies: the gateway checks the credential (one SQL lookup plus an HMAC) and scopes every query to the account on every request.');
+  L.push('- The raw handler is the physical ceiling for each answer (one prepared statement, rows → JSON.stringify); it reads W7 from the maintained `binding_counts` table when that exists.');
+  L.push('- PostGraphile v5 declares Node ≥ 22; on this Node it runs with a `Promise.withResolvers` polyfill (`polyfill.mjs`).');
+  L.push('- Single req/s figures swing a lot between rounds on a shared 2-core machine; compare the ratios from the same round and the CPU time per request, which is steadier.');
+  L.push('');
+  return `${L.join('\n')}\n`;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const dir = fileURLToPath(new URL('.', import.meta.url));
+  const results = JSON.parse(readFileSync(`${dir}results/latest.json`, 'utf8'));
+  Object.assign(results, summarize(results));
+  writeFileSync(`${dir}results/latest.json`, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(`${dir}RESULTS.md`, renderMarkdown(results));
+  process.stderr.write('RESULTS.md re-rendered from results/latest.json\n');
+}

@@ -1,0 +1,75 @@
+// PostGraphile v5 (amber preset + connection-filter plugin) over the bench
+// database's `public` schema, served by grafserv on node:http at /graphql.
+// No authentication and no row-level security: it sees every row (a caveat of
+// the comparison: the gateway checks credentials and scopes every query).
+// Run with `node --import ./polyfill.mjs servers/postgraphile.mjs` on Node 20.
+//
+// env: DATABASE_URL, PORT (0 = any), HOST (127.0.0.1), PG_POOL_MAX (10)
+
+import { createServer } from 'node:http';
+import pg from 'pg';
+import { postgraphile } from 'postgraphile';
+import { makePgService } from 'postgraphile/adaptors/pg';
+import { grafserv } from 'postgraphile/grafserv/node';
+import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
+import { jsonPgSmartTags } from 'postgraphile/utils';
+import { PostGraphileConnectionFilterPreset } from 'postgraphile-plugin-connection-filter';
+
+const connectionString = process.env.DATABASE_URL;
+if (!connectionString) throw new Error('DATABASE_URL is required');
+const host = process.env.HOST || '127.0.0.1';
+const port = Number(process.env.PORT ?? 0);
+
+// Same pool size as the gateway's (node-postgres' default of 10).
+const pool = new pg.Pool({ connectionString, max: Number(process.env.PG_POOL_MAX ?? 10) });
+pool.on('error', () => {});
+
+const preset = {
+  extends: [PostGraphileAmberPreset, PostGraphileConnectionFilterPreset],
+  // By default v5 only exposes a backward relation when the referencing columns
+  // are an index prefix; bindings' composite foreign keys (service_sid,
+  // account_sid) and (user_sid, service_sid, identity) are not, although
+  // (service_sid, sid) and (user_sid, sid) serve those lists. Without this the
+  // nested W6/W7 operations could not be written at all.
+  disablePlugins: ['PgIndexBehaviorsPlugin'],
+  plugins: [
+    // Only the Chat data: no credentials tables (api_keys' enum value
+    // "read-write" is not a valid GraphQL name and would break the schema).
+    jsonPgSmartTags({
+      version: 1,
+      config: {
+        class: Object.fromEntries(
+          ['accounts', 'api_keys', 'server_secrets', 'binding_deletions', '_prisma_migrations'].map((name) => [
+            name,
+            { tags: { behavior: '-*' } },
+          ]),
+        ),
+      },
+    }),
+  ],
+  pgServices: [makePgService({ pool, schemas: ['public'] })],
+  grafserv: { graphqlPath: '/graphql', graphiql: false, watch: false, maxRequestLength: 100_000 },
+  grafast: { explain: false },
+  schema: { exportSchemaSDLPath: undefined },
+};
+
+const pgl = postgraphile(preset);
+const serv = pgl.createServ(grafserv);
+const server = createServer();
+server.keepAliveTimeout = 65_000;
+await serv.addTo(server);
+await pgl.getSchema();
+server.listen(port, host, () => {
+  const address = server.address();
+  process.stdout.write(`LISTENING ${JSON.stringify({ port: address.port })}\n`);
+});
+
+const stop = () => {
+  server.close();
+  server.closeAllConnections?.();
+  Promise.resolve(pgl.release())
+    .then(() => pool.end())
+    .finally(() => process.exit(0));
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
