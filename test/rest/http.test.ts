@@ -61,11 +61,6 @@ async function list(target: string, kind: 'bindingList' | 'userBindingList' = 'b
 const sids = (page: { bindings: Array<Record<string, any>> }) => page.bindings.map((b) => b.sid as string);
 const query = (url: string) => [...new URL(url).searchParams];
 const tokenOf = (url: string) => new URL(url).searchParams.get('PageToken')!;
-const withToken = (url: string, token: string) => {
-  const u = new URL(url);
-  u.searchParams.set('PageToken', token);
-  return u.href;
-};
 
 /** Chat's message path: the request path without `/v2`. */
 const resource = (path: string) => path.replace(/^\/v2/, '');
