@@ -1,5 +1,6 @@
 import { type Caller, createAuthenticator } from './auth.js';
 import { DEFAULT_LIMITS, DEFAULT_RATE_LIMIT, type Limits } from './config.js';
+import { CREDENTIALS_CHANNEL, CredentialCache } from './credential-cache.js';
 import type { Database } from './db/database.js';
 import { serverSecret } from './db/server-secrets.js';
 import type { DataContext } from './domain/data-context.js';
@@ -34,15 +35,18 @@ type FrontDoor = 'graphql' | 'rest';
 /**
  * Wires the domain layer to the front doors over an opened, migrated database.
  * Every request to a front door passes the same gates first: body size,
- * authentication (once per request), rate limit per credential.
+ * authentication (once per request; verified credentials are cached while the
+ * database notifies every change to them), rate limit per credential.
  */
 export async function createApp(db: Database, logger: Logger, options: AppOptions = {}): Promise<App> {
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const data: DataContext = { prisma: db.prisma, cursors: new CursorCodec(await serverSecret(db.prisma, 'cursor-key')) };
-  const callerOf = createAuthenticator(db.prisma);
+  const credentials = new CredentialCache();
+  const callerOf = createAuthenticator(db.prisma, { cache: credentials });
   const rateLimiter: RateLimiter = createRateLimiter({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit }, logger);
   const yoga = createGatewayYoga({ data, logger, limits, callerOf });
   const rest = createRestShim({ data, logger, publicUrl: options.publicUrl, callerOf });
+  const stopListening = await listenForCredentialChanges(db, credentials, logger);
 
   async function route(request: Request, frontDoor: FrontDoor | undefined): Promise<Response> {
     if (!frontDoor) {
@@ -76,7 +80,9 @@ export async function createApp(db: Database, logger: Logger, options: AppOption
       try {
         response = await route(request, frontDoor);
       } catch (err) {
-        logger.error('request failed before reaching a front door', { requestId, err });
+        // A client that hangs up while its body is read is not the gateway's failure.
+        if (request.signal.aborted) logger.debug('client went away before its request was read', { requestId });
+        else logger.error('request failed before reaching a front door', { requestId, err });
         response = refuse(frontDoor ?? 'graphql', 503, 'Unexpected error.');
       }
       response.headers.set('x-request-id', requestId);
@@ -89,8 +95,41 @@ export async function createApp(db: Database, logger: Logger, options: AppOption
       });
       return withSecurityHeaders(response);
     },
-    close: () => rateLimiter.close(),
+    async close() {
+      try {
+        await stopListening();
+      } finally {
+        await rateLimiter.close();
+      }
+    },
   };
+}
+
+/**
+ * Keeps `cache` in use exactly while the database reports every change to
+ * accounts and API keys (the credentials_changed trigger), whoever makes it.
+ * Without notifications every request checks the database, as without cache.
+ */
+async function listenForCredentialChanges(db: Database, cache: CredentialCache, logger: Logger): Promise<() => Promise<void>> {
+  let deaf = false;
+  try {
+    return await db.listen(CREDENTIALS_CHANNEL, {
+      onNotify: () => cache.invalidate(),
+      onReset: (listening) => {
+        cache.setListening(listening);
+        if (listening && deaf) logger.info('credential cache on again: listening for credential changes');
+        if (listening) deaf = false;
+      },
+      onError: (err) => {
+        if (!deaf) logger.warn('credential cache off: not listening for credential changes, every request checks the database', { err });
+        deaf = true;
+      },
+    });
+  } catch (err) {
+    cache.setListening(false);
+    logger.warn('credential cache off: cannot listen for credential changes, every request checks the database', { err });
+    return async () => {};
+  }
 }
 
 function frontDoorOf(pathname: string): FrontDoor | undefined {

@@ -1,3 +1,4 @@
+import type { CredentialCache } from './credential-cache.js';
 import type { PrismaClient } from './generated/prisma/client.js';
 import { isSid } from './domain/sids.js';
 import { verifySecret } from './domain/secrets.js';
@@ -48,14 +49,22 @@ export async function authenticate(prisma: PrismaClient, header: string | null |
 
 /**
  * Authenticates each request once, however many layers ask (rate limiting,
- * then the front door): the result is kept with the Request object.
+ * then the front door): the result is kept with the Request object. With a
+ * `cache`, a credential verified before costs no SQL and no hash check while
+ * the cache is listening for changes (see CredentialCache).
  */
-export function createAuthenticator(prisma: PrismaClient): (request: Request) => Promise<Caller | null> {
+export function createAuthenticator(
+  prisma: PrismaClient,
+  options: { cache?: CredentialCache | undefined } = {},
+): (request: Request) => Promise<Caller | null> {
+  const { cache } = options;
   const results = new WeakMap<Request, Promise<Caller | null>>();
+  const check = (header: string) => authenticate(prisma, header);
   return (request) => {
     let result = results.get(request);
     if (!result) {
-      result = authenticate(prisma, request.headers.get('authorization'));
+      const header = request.headers.get('authorization');
+      result = cache && header ? cache.get(header, check) : authenticate(prisma, header);
       results.set(request, result);
     }
     return result;

@@ -479,16 +479,21 @@ describe('migrations match prisma/schema.prisma', () => {
     expectSameLines('foreign keys', lines, expected.foreignKeys);
   });
 
-  // The one thing schema.prisma cannot say: binding_counts is kept by triggers
-  // (migration 20261121110000_binding_counts). Anything else is drift.
+  // The two things schema.prisma cannot say: binding_counts is kept by triggers
+  // (migration 20261121110000_binding_counts), and changes to accounts and API
+  // keys NOTIFY the gateways' credential caches (20261121120000_credential_notify).
+  // Anything else is drift.
   const MAINTAINED_BY_TRIGGERS = [
     'function binding_counts_maintain',
+    'function credentials_changed_notify',
+    'trigger accounts_credentials_changed ON accounts',
+    'trigger api_keys_credentials_changed ON api_keys',
     'trigger bindings_counts_delete ON bindings',
     'trigger bindings_counts_insert ON bindings',
     'trigger bindings_counts_update ON bindings',
   ];
 
-  it('has no domains, range types, functions or triggers beyond the maintained counts', () => {
+  it('has no domains, range types, functions or triggers beyond the maintained counts and the credential notifications', () => {
     expect(
       [
         ...actual.otherTypes.map((t) => `type ${t.name} (typtype ${t.typtype})`),

@@ -1,15 +1,19 @@
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+// PGlite and its adapter are loaded only when the embedded database is opened
+// (see openPglite): importing them costs over 100 MB of memory, wasted on Postgres.
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
-import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapterFactory, SqlQuery } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { type ChannelHandler, type DataDirLock, lockDataDir } from './data-dir-lock.js';
 import { migrate } from './migrate.js';
+import { listenPostgres, type NotificationHandlers, type StopListening } from './notifications.js';
 import { pgliteSession, pgSession, type SqlSession } from './sql-session.js';
+import { createStatementNames } from './statement-names.js';
 
 export type { PrismaClient };
+export type { NotificationHandlers, StopListening };
 
 export interface QueryEvent {
   query: string;
@@ -40,6 +44,14 @@ export interface Database {
   withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
+  /**
+   * Subscribes to NOTIFY on `channel` (Postgres: on a dedicated connection,
+   * re-established after losses; PGlite: in-process). Resolves after the first
+   * attempt to listen; `handlers.onReset` tells whether it is listening, now
+   * and after every loss. Notifications of another schema than this
+   * database's are not passed on. `close()` stops every subscription.
+   */
+  listen(channel: string, handlers: NotificationHandlers): Promise<StopListening>;
   /** Embedded database in a folder only: answers `npm run cli` commands on the folder's lock socket. */
   serveAdmin?: (handler: ChannelHandler) => void;
   close(): Promise<void>;
@@ -61,7 +73,9 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   // PgBouncer and hosted poolers refuse unknown startup options.
   const timeout = options.statementTimeoutMs;
   if (timeout) pool.on('connect', (client) => void client.query(`SET statement_timeout = ${timeout}`).catch(() => {}));
-  const prisma = createPrisma(new PrismaPg(pool, schema ? { schema } : undefined), options);
+  // Named statements: parsed and planned once per connection, then only executed.
+  const statementNameGenerator = createStatementNames() as (query: SqlQuery) => string;
+  const prisma = createPrisma(new PrismaPg(pool, { ...(schema ? { schema } : {}), statementNameGenerator }), options);
   const withSession = async <T>(fn: (s: SqlSession) => Promise<T>) => {
     const client = await pool.connect();
     try {
@@ -70,12 +84,29 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       client.release();
     }
   };
+  const subscriptions = new Subscriptions();
   return {
     kind: 'postgres',
     prisma,
     withSession,
     migrate: () => withSession((s) => migrate(s)),
+    async listen(channel, handlers) {
+      const stop = await listenPostgres(
+        {
+          connectionString: url,
+          options: schema ? `-c search_path=${quoteIdent(schema)}` : undefined,
+          channel,
+          applicationName: listenerApplicationName(schema),
+          notifyElsewhere: async (ch, payload) => {
+            await pool.query('SELECT pg_notify($1, $2)', [ch, payload]);
+          },
+        },
+        handlers,
+      );
+      return subscriptions.add(stop);
+    },
     async close() {
+      await subscriptions.stopAll();
       await prisma.$disconnect();
       await pool.end();
     },
@@ -84,6 +115,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
 
 async function openPglite(options: DatabaseOptions): Promise<Database> {
   const dataDir = options.dataDir ?? './.data';
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
   let lock: DataDirLock | undefined;
   let pglite: PGlite;
   if (dataDir === 'memory') {
@@ -105,6 +137,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   // The advisory lock cannot serialise callers sharing this one session (it is
   // re-entrant there), so overlapping migrate() calls queue up here instead.
   let migrating: Promise<unknown> = Promise.resolve();
+  const subscriptions = new Subscriptions();
   return {
     kind: 'pglite',
     prisma,
@@ -114,13 +147,57 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
       migrating = run.catch(() => {});
       return run;
     },
+    // Every writer shares this one session, so every NOTIFY is heard, and
+    // before the statement that caused it returns. Only one schema here.
+    async listen(channel, handlers) {
+      handlers.onReset(false);
+      const unlisten = await pglite.listen(channel, (payload) => handlers.onNotify(payload));
+      handlers.onReset(true);
+      return subscriptions.add(async () => {
+        handlers.onReset(false);
+        await unlisten();
+      });
+    },
     ...(lock ? { serveAdmin: lock.serve } : {}),
     async close() {
+      await subscriptions.stopAll();
       await prisma.$disconnect();
       await pglite.close();
       await lock?.release();
     },
   };
+}
+
+/** application_name of a Postgres database's listening connections (at most 63 bytes are kept). */
+export function listenerApplicationName(schema: string | undefined): string {
+  return schema ? `bindings-gateway listener ${schema}` : 'bindings-gateway listener';
+}
+
+/** A database's LISTEN subscriptions, all stopped by its close(). */
+class Subscriptions {
+  readonly #stops = new Set<StopListening>();
+  #closed = false;
+
+  /** Registers a subscription; the returned stop runs once and unregisters it. */
+  add(stop: StopListening): StopListening {
+    if (this.#closed) {
+      // close() ran while this subscription was being set up: it must not outlive it.
+      void stop();
+      throw new Error('the database was closed');
+    }
+    let stopping: Promise<void> | undefined;
+    const tracked: StopListening = () => {
+      stopping ??= stop().finally(() => this.#stops.delete(tracked));
+      return stopping;
+    };
+    this.#stops.add(tracked);
+    return tracked;
+  }
+
+  async stopAll(): Promise<void> {
+    this.#closed = true;
+    await Promise.allSettled([...this.#stops].map((stop) => stop()));
+  }
 }
 
 function createPrisma(adapter: SqlDriverAdapterFactory, options: DatabaseOptions): PrismaClient {

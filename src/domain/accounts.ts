@@ -72,7 +72,8 @@ export async function createApiKey(
 
 /**
  * Replaces an account's auth token with a fresh one: the old token stops
- * working with the next request (every request checks the stored hash).
+ * working with the next request (the UPDATE's trigger notifies every gateway,
+ * which empties its credential cache; see src/credential-cache.ts).
  * NotFoundError when the account does not exist.
  */
 export async function rotateAuthToken(prisma: AccountsDb, accountSid: string): Promise<CreatedAccount> {

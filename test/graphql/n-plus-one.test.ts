@@ -2,12 +2,15 @@
  * Statement budgets: nested connections and relations are batched per level,
  * so a request costs the same number of SQL statements whatever the page
  * sizes and however much data there is. Counts are exact, so any extra
- * round trip fails here.
+ * round trip fails here. The apps have verified the caller's credential
+ * before (it is cached): only the last test pays for a credential check.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { type RunArgs, startTestApp, type TestApp, WITHOUT_COST_LIMIT } from '../helpers/app.js';
+import { createApiKey } from '../../src/domain/accounts.js';
+import { type RunArgs, startTestApp, type TestApp, warmCredentialCache, WITHOUT_COST_LIMIT } from '../helpers/app.js';
+import { basicAuth } from '../helpers/server.js';
 
 const ServicesBindingsRelations = graphql(`
   query NPlusOneBindings($services: Int!, $bindings: Int!) {
@@ -85,6 +88,7 @@ function kindOf(sql: string): string {
   if (raw) return `${raw[1]} ${/count\(\*\)/.test(sql) ? 'count' : 'page'}`;
   const table = /\bFROM "[^"]+"\."(\w+)"/.exec(sql)?.[1];
   if (table === 'accounts') return sql.includes('friendly_name') ? 'account' : 'auth';
+  if (table === 'api_keys') return 'auth';
   if (table) return `${table} by sid`;
   return `other: ${sql}`;
 }
@@ -96,6 +100,8 @@ beforeAll(async () => {
   small = await startTestApp({ seed: 'n-plus-one', app: WITHOUT_COST_LIMIT });
   // Five times the services, three times the users, more than three times the bindings.
   big = await startTestApp({ seed: 'n-plus-one-big', users: 40, bigServiceBindings: 200, extraServices: 8, app: WITHOUT_COST_LIMIT });
+  await warmCredentialCache(small);
+  await warmCredentialCache(big);
 });
 
 afterAll(async () => {
@@ -117,7 +123,7 @@ const apps = () =>
   ] as const;
 
 describe('services → bindings → user, credential', () => {
-  const expected = ['auth', 'bindings page', 'credentials by sid', 'services page', 'users by sid'];
+  const expected = ['bindings page', 'credentials by sid', 'services page', 'users by sid'];
 
   it.each([
     [20, 50],
@@ -125,7 +131,7 @@ describe('services → bindings → user, credential', () => {
     [1, 50],
     [20, 1000],
     [1000, 7],
-  ])('costs exactly 5 statements with services(first: %i) and bindings(first: %i), in both scenarios', async (services, bindings) => {
+  ])('costs exactly 4 statements with services(first: %i) and bindings(first: %i), in both scenarios', async (services, bindings) => {
     for (const [name, t] of apps()) {
       const { data, statements } = await measure(t, ServicesBindingsRelations, { services, bindings });
       expect(statements, name).toEqual(expected);
@@ -157,14 +163,14 @@ describe('services → bindings → user, credential', () => {
 });
 
 describe('services → users → bindings with totalCount', () => {
-  const expected = ['auth', 'bindings count', 'bindings page', 'services page', 'users page'];
+  const expected = ['bindings count', 'bindings page', 'services page', 'users page'];
 
   it.each([
     [20, 20, 10],
     [20, 20, 1],
     [1, 1, 1],
     [20, 1000, 1000],
-  ])('costs exactly 5 statements with services(first: %i), users(first: %i), bindings(first: %i), in both scenarios', async (services, users, bindings) => {
+  ])('costs exactly 4 statements with services(first: %i), users(first: %i), bindings(first: %i), in both scenarios', async (services, users, bindings) => {
     for (const [name, t] of apps()) {
       const { data, statements } = await measure(t, ServicesUsersBindings, { services, users, bindings });
       expect(statements, name).toEqual(expected);
@@ -187,8 +193,8 @@ describe('services → users → bindings with totalCount', () => {
 describe('other shapes', () => {
   it('runs the count only when totalCount is selected', async () => {
     for (const [name, t] of apps()) {
-      expect((await measure(t, WithoutTotals, { bindings: 5 })).statements, name).toEqual(['auth', 'bindings page', 'services page']);
-      expect((await measure(t, WithTotals, { bindings: 5 })).statements, name).toEqual(['auth', 'bindings count', 'bindings page', 'services page']);
+      expect((await measure(t, WithoutTotals, { bindings: 5 })).statements, name).toEqual(['bindings page', 'services page']);
+      expect((await measure(t, WithTotals, { bindings: 5 })).statements, name).toEqual(['bindings count', 'bindings page', 'services page']);
     }
   });
 
@@ -196,7 +202,7 @@ describe('other shapes', () => {
     for (const [name, t] of apps()) {
       for (const bindings of [1, 50]) {
         const { data, statements } = await measure(t, ThreeLevels, { bindings });
-        expect(statements, `${name} ${bindings}`).toEqual(['auth', 'bindings count', 'bindings page', 'bindings page', 'services page', 'users by sid']);
+        expect(statements, `${name} ${bindings}`).toEqual(['bindings count', 'bindings page', 'bindings page', 'services page', 'users by sid']);
         const b = data.services.nodes[0]!.bindings.nodes[0]!;
         expect(b.user.bindings.nodes.length).toBeGreaterThan(0);
       }
@@ -212,11 +218,20 @@ describe('other shapes', () => {
     const services = a.services.map((s) => s.sid);
     const ids = [...bindings, ...users, ...credentials, ...services];
     const { data, statements } = await measure(big, ManyNodes, { ids });
-    expect(statements).toEqual(['auth', 'bindings by sid', 'credentials by sid', 'services by sid', 'users by sid']);
+    expect(statements).toEqual(['bindings by sid', 'credentials by sid', 'services by sid', 'users by sid']);
     expect(data.nodes.map((n) => n?.id)).toEqual(ids);
   });
 
-  it('checks the credentials with a single statement', async () => {
-    expect((await measure(small, JustTheAccount)).statements).toEqual(['account', 'auth']);
+  it('checks a credential with a single statement the first time, and with none once it is cached', async () => {
+    expect((await measure(small, JustTheAccount)).statements).toEqual(['account']);
+    for (const authorization of [small.scenario.b.authorization, await newApiKey(small)]) {
+      expect((await measure(small, JustTheAccount, {}, authorization)).statements).toEqual(['account', 'auth']);
+      expect((await measure(small, JustTheAccount, {}, authorization)).statements).toEqual(['account']);
+    }
   });
 });
+
+async function newApiKey(t: TestApp): Promise<string> {
+  const key = await createApiKey(t.db.prisma, { accountSid: t.scenario.a.sid });
+  return basicAuth(key.sid, key.secret);
+}

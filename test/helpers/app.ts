@@ -98,6 +98,17 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
 }
 
+/**
+ * Makes the app verify `authorization` (scenario A's by default) once, so that
+ * the gate's credential check is cached and later requests with it run no
+ * statement for it (see src/credential-cache.ts); clears `queries`.
+ */
+export async function warmCredentialCache(t: TestApp, authorization: string = t.scenario.a.authorization): Promise<void> {
+  const result = await t.graphql('{ __typename }', {}, authorization);
+  if (result.status !== 200) throw new Error(`warming the credential cache: HTTP ${result.status} ${JSON.stringify(result.body)}`);
+  t.queries.length = 0;
+}
+
 /** The `extensions.code` of each error of a result, in order. */
 export function errorCodes(result: GraphQLResult<unknown>): unknown[] {
   return (result.body.errors ?? []).map((e) => e.extensions?.code);

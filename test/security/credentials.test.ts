@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Binding } from '../../src/domain/bindings.js';
 import { hashSecret, newAuthToken } from '../../src/domain/secrets.js';
+import { backend } from '../helpers/db.js';
 import { type Answer, basicAuth, type Harness, makeApiKey, startHarness, type TestKey } from '../helpers/isolation.js';
 
 let h: Harness;
@@ -39,6 +40,21 @@ const takeBinding = (): string => {
 const row = (sid: string) => h.db.prisma.binding.findUnique({ where: { sid } });
 const auditOf = (sid: string) => h.db.prisma.bindingDeletion.findMany({ where: { bindingSid: sid } });
 const auditCount = () => h.db.prisma.bindingDeletion.count();
+
+/**
+ * Gateways cache verified credentials and empty the cache when the database
+ * notifies a change to them (src/credential-cache.ts). PGlite delivers the
+ * NOTIFY before the changing statement returns: the very next request must
+ * fail, nothing to wait for. A Postgres server sends it to the gateway's
+ * listening connection when the change commits, on another socket than the
+ * one the change returned on: wait until the gateway has heard it (a
+ * millisecond or so; at most 1 s), asking with `status`.
+ */
+async function changeHeard(status: () => Promise<number>): Promise<void> {
+  if (backend === 'pglite') return;
+  const deadline = Date.now() + 1_000;
+  while ((await status()) !== 401 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+}
 
 const DELETE = `mutation Delete($id: ID!) { deleteBinding(input: { id: $id }) { deletedBindingId binding { sid accountSid endpoint } } }`;
 
@@ -226,6 +242,7 @@ describe('a revoked key', () => {
     expect((await list()).status).toBe(200);
 
     await h.db.prisma.apiKey.update({ where: { sid: key.sid }, data: { revokedAt: new Date() } });
+    await changeHeard(async () => (await query()).status);
 
     const q = await query();
     expect(q.status).toBe(401);
@@ -255,6 +272,7 @@ describe('a rotated auth token', () => {
     const newToken = newAuthToken();
     await h.db.prisma.account.update({ where: { sid: b.sid }, data: { authTokenHash: hashSecret(newToken) } });
     const newAuth = basicAuth(b.sid, newToken);
+    await changeHeard(async () => (await h.graphql('{ account { sid } }', {}, oldAuth)).status);
 
     const oldGql = await h.graphql('{ account { sid } }', {}, oldAuth);
     expect(oldGql.status).toBe(401);
