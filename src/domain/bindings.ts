@@ -2,7 +2,8 @@ import { type Binding, type BindingType, Prisma } from '../generated/prisma/clie
 import type { DataContext } from './data-context.js';
 import type { Caller } from '../auth.js';
 import { ForbiddenError, NotFoundError } from './errors.js';
-import { type KeysetList, keysetCounts, listPages } from './keyset.js';
+import { type KeysetList, keysetCounts, listPages, pageWithParent } from './keyset.js';
+import { type Service, servicesOf } from './services.js';
 import type { Page, PageArgs } from './paging.js';
 import { isSid, newSid, sidsOnly, storable } from './sids.js';
 
@@ -47,6 +48,14 @@ export function listBindings(
 }
 
 /**
+ * One of the caller's services with its page of bindings, in one statement
+ * (`{ parent: null }`: no such service; undefined: invalid arguments, ask listBindings).
+ */
+export function serviceWithBindings(data: DataContext, accountSid: string, serviceSid: string, filter: BindingFilter, args: PageArgs) {
+  return pageWithParent<Binding, Service>(data, bindingList(accountSid, 'service', filter), 'bindings', servicesOf(accountSid), serviceSid, args);
+}
+
+/**
  * How many bindings each parent has under the same filter as its pages. A
  * service's total (optionally by type) comes from the maintained counts, a few
  * rows whatever the service's size; identity filters and users count their
@@ -63,16 +72,42 @@ export async function countBindings(
     return keysetCounts(data.prisma, bindingList(accountSid, parent, filter), parents);
   }
   if (parents.length === 0) return new Map();
-  const types = filter.bindingTypes?.length
-    ? Prisma.sql`AND c.binding_type = ANY(${[...filter.bindingTypes]}::text[]::binding_type[])`
-    : Prisma.empty;
   const rows = await data.prisma.$queryRaw<Array<{ parent: string; count: number }>>`
     SELECT p.parent_key AS parent,
-           (SELECT COALESCE(sum(c.count), 0)::int FROM binding_counts c
-             WHERE c.service_sid = p.parent_key ${types}
-               AND EXISTS (SELECT 1 FROM services s WHERE s.sid = p.parent_key AND s.account_sid = ${accountSid})) AS count
+           (${maintainedCount(Prisma.sql`p.parent_key`, filter, [
+             Prisma.sql`EXISTS (SELECT 1 FROM services s WHERE s.sid = p.parent_key AND s.account_sid = ${accountSid})`,
+           ])}) AS count
     FROM unnest(${[...parents]}::text[]) AS p(parent_key)`;
   return new Map(rows.map((r) => [r.parent, Number(r.count)]));
+}
+
+/**
+ * One of the caller's services with its number of bindings (by type when
+ * filtered), in one statement; null when there is no such service. Undefined
+ * for identity filters, which countBindings counts row by row.
+ */
+export async function serviceWithBindingCount(
+  data: DataContext,
+  accountSid: string,
+  serviceSid: string,
+  filter: BindingFilter,
+): Promise<{ service: Service; count: number } | null | undefined> {
+  if (filter.identities?.length) return undefined;
+  const [row] = await data.prisma.$queryRaw<Array<Service & { count: number }>>`
+    SELECT s.sid, s.account_sid AS "accountSid", s.friendly_name AS "friendlyName",
+           s.date_created AS "dateCreated", s.date_updated AS "dateUpdated",
+           (${maintainedCount(Prisma.sql`s.sid`, filter)}) AS count
+    FROM services s WHERE s.sid = ${serviceSid} AND s.account_sid = ${accountSid}`;
+  if (!row) return null;
+  const { count, ...service } = row;
+  return { service, count: Number(count) };
+}
+
+/** The maintained number of bindings of `service` (an SQL expression), by type when filtered, under `extra` conditions. */
+function maintainedCount(service: Prisma.Sql, filter: BindingFilter, extra: Prisma.Sql[] = []): Prisma.Sql {
+  const conditions = [Prisma.sql`c.service_sid = ${service}`, ...extra];
+  if (filter.bindingTypes?.length) conditions.push(Prisma.sql`c.binding_type = ANY(${[...filter.bindingTypes]}::text[]::binding_type[])`);
+  return Prisma.sql`SELECT COALESCE(sum(c.count), 0)::int FROM binding_counts c WHERE ${Prisma.join(conditions, ' AND ')}`;
 }
 
 /** Bindings by sid within the caller's account; unknown or foreign sids are simply absent. */

@@ -17,20 +17,41 @@ export interface KeysetList {
 }
 
 /**
+ * Where the parents of a list come from when their own rows are wanted in the
+ * same statement (e.g. a service together with its first page of bindings):
+ * the parent table, conditions on its alias `pt` (the account scope), and a
+ * projection of alias `p` whose column aliases start with `p.`.
+ */
+export interface ParentTable {
+  table: string;
+  where: Prisma.Sql[];
+  columns: Prisma.Sql;
+}
+
+/** Pages by parent key, and (with a ParentTable) the parent rows found. */
+export interface KeysetResult<Row, Parent> {
+  pages: Map<string, Page<Row>>;
+  parents: Map<string, Parent>;
+}
+
+/**
  * One statement for the pages of many parents at once (a LATERAL join per
  * parent), so nested connections cost the same whatever the page sizes.
  * `pageInfo` is exact: one extra row tells whether more follow, and an EXISTS
  * probe on the cursor's far side tells whether rows precede it (even when the
- * cursor's own row has been deleted).
+ * cursor's own row has been deleted). With `parentTable`, the parents are read
+ * from it in the same statement: a parent missing there (unknown, or outside
+ * its conditions) gets neither a row nor a page.
  */
-export async function keysetPages<Row extends { sid: string }>(
+export async function keysetPages<Row extends { sid: string }, Parent = never>(
   prisma: PrismaClient,
   list: KeysetList,
   parents: readonly string[],
   window: PageWindow,
-): Promise<Map<string, Page<Row>>> {
-  const pages = new Map<string, Page<Row>>();
-  if (parents.length === 0) return pages;
+  parentTable?: ParentTable,
+): Promise<KeysetResult<Row, Parent>> {
+  const result: KeysetResult<Row, Parent> = { pages: new Map(), parents: new Map() };
+  if (parents.length === 0) return result;
 
   const t = Prisma.raw(list.table);
   const parentCol = Prisma.raw(`t.${list.parentColumn}`);
@@ -47,10 +68,15 @@ export async function keysetPages<Row extends { sid: string }>(
         ' AND ',
       )})`
     : Prisma.sql`false`;
+  const source = parentTable
+    ? Prisma.sql`(SELECT pt.sid AS parent_key, pt.* FROM ${Prisma.raw(parentTable.table)} pt
+        WHERE ${Prisma.join([Prisma.sql`pt.sid = ANY(${[...parents]}::text[])`, ...parentTable.where], ' AND ')}) AS p`
+    : Prisma.sql`unnest(${[...parents]}::text[]) AS p(parent_key)`;
 
   const rows = await prisma.$queryRaw<Array<Row & { __parent: string; __far: boolean; __present: boolean }>>`
-    SELECT p.parent_key AS "__parent", ${farSide} AS "__far", r.sid IS NOT NULL AS "__present", r.*
-    FROM unnest(${[...parents]}::text[]) AS p(parent_key)
+    SELECT p.parent_key AS "__parent", ${parentTable ? Prisma.sql`${parentTable.columns},` : Prisma.empty}
+      ${farSide} AS "__far", r.sid IS NOT NULL AS "__present", r.*
+    FROM ${source}
     LEFT JOIN LATERAL (
       SELECT ${list.columns} FROM ${t} t
       WHERE ${Prisma.join(conditions, ' AND ')}
@@ -59,24 +85,43 @@ export async function keysetPages<Row extends { sid: string }>(
     ) r ON true`;
 
   const grouped = new Map<string, { rows: Row[]; far: boolean }>();
-  for (const parent of parents) grouped.set(parent, { rows: [], far: false });
-  for (const { __parent, __far, __present, ...row } of rows) {
-    const entry = grouped.get(__parent);
+  if (!parentTable) for (const parent of parents) grouped.set(parent, { rows: [], far: false });
+  for (const { __parent, __far, __present, ...columns } of rows) {
+    let entry = grouped.get(__parent);
+    if (!entry && parentTable) {
+      entry = { rows: [], far: false };
+      grouped.set(__parent, entry);
+      result.parents.set(__parent, prefixed(columns, 'p.') as Parent);
+    }
     if (!entry) continue;
     entry.far = __far;
-    if (__present) entry.rows.push(row as unknown as Row);
+    if (__present) entry.rows.push((parentTable ? unprefixed(columns) : columns) as unknown as Row);
   }
   for (const [parent, { rows: found, far }] of grouped) {
     const more = found.length > window.size;
     const page = found.slice(0, window.size);
     if (!window.forward) page.reverse();
-    pages.set(parent, {
+    result.pages.set(parent, {
       rows: page,
       hasNextPage: window.forward ? more : far,
       hasPreviousPage: window.forward ? far : more,
     });
   }
-  return pages;
+  return result;
+}
+
+/** The columns aliased `<prefix>name`, as { name }. */
+function prefixed(columns: Record<string, unknown>, prefix: string): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const key in columns) if (key.startsWith(prefix)) row[key.slice(prefix.length)] = columns[key];
+  return row;
+}
+
+/** The columns without a `p.` alias (the list's own). */
+function unprefixed(columns: Record<string, unknown>): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const key in columns) if (!key.startsWith('p.')) row[key] = columns[key];
+  return row;
 }
 
 /** Row counts per parent under the list's conditions (the same filters as its pages). */
@@ -128,7 +173,33 @@ export async function listPages<Row extends { sid: string }>(
     }
   }
   if (window) {
-    for (const [parent, page] of await keysetPages<Row>(data.prisma, list, valid, window)) results.set(parent, page);
+    for (const [parent, page] of (await keysetPages<Row>(data.prisma, list, valid, window)).pages) results.set(parent, page);
   }
   return results;
+}
+
+/**
+ * One parent's row from `parentTable` and its page of `list`, in one
+ * statement: `{ parent: null }` when the parent is unknown (or outside the
+ * table's conditions). Undefined when the arguments are invalid for this
+ * parent; the caller then asks listPages, which reports why.
+ */
+export async function pageWithParent<Row extends { sid: string }, Parent>(
+  data: DataContext,
+  list: KeysetList,
+  listName: CursorScope['list'],
+  parentTable: ParentTable,
+  parent: string,
+  args: PageArgs,
+): Promise<{ parent: Parent; page: Page<Row> } | { parent: null } | undefined> {
+  let window: PageWindow;
+  try {
+    window = pageWindow(args, { list: listName, parent }, data.cursors);
+  } catch {
+    return undefined;
+  }
+  const { pages, parents } = await keysetPages<Row, Parent>(data.prisma, list, [parent], window, parentTable);
+  const row = parents.get(parent);
+  const page = pages.get(parent);
+  return row && page ? { parent: row, page } : { parent: null };
 }

@@ -1,7 +1,7 @@
 import { Prisma, type Service } from '../generated/prisma/client.js';
 import type { DataContext } from './data-context.js';
 import { sidsOnly } from './sids.js';
-import { type KeysetList, keysetCounts, listPages } from './keyset.js';
+import { type KeysetList, keysetCounts, listPages, type ParentTable } from './keyset.js';
 import type { Page, PageArgs } from './paging.js';
 
 export type { Service };
@@ -26,4 +26,17 @@ export async function countServices(data: DataContext, accountSid: string): Prom
 /** Services by sid within the caller's account; unknown or foreign sids are simply absent. */
 export function getServices(data: DataContext, accountSid: string, sids: readonly string[]): Promise<Service[]> {
   return data.prisma.service.findMany({ where: { accountSid, sid: { in: sidsOnly(sids) } } });
+}
+
+/**
+ * The caller's services as the parents of a list read in the same statement
+ * (a service with its first page of users or bindings).
+ */
+export function servicesOf(accountSid: string): ParentTable {
+  return {
+    table: 'services',
+    where: [Prisma.sql`pt.account_sid = ${accountSid}`],
+    columns: Prisma.sql`p.sid AS "p.sid", p.account_sid AS "p.accountSid", p.friendly_name AS "p.friendlyName",
+      p.date_created AS "p.dateCreated", p.date_updated AS "p.dateUpdated"`,
+  };
 }

@@ -1,7 +1,8 @@
 import { Prisma, type User } from '../generated/prisma/client.js';
 import type { DataContext } from './data-context.js';
 import { isSid, sidsOnly, storable } from './sids.js';
-import { type KeysetList, keysetCounts, listPages } from './keyset.js';
+import { type KeysetList, keysetCounts, listPages, pageWithParent } from './keyset.js';
+import { type Service, servicesOf } from './services.js';
 import type { Page, PageArgs } from './paging.js';
 
 export type { User };
@@ -27,6 +28,14 @@ export function listUsers(
   args: PageArgs,
 ): Promise<Map<string, Page<User> | Error>> {
   return listPages<User>(data, userList(accountSid), 'users', serviceSids, args);
+}
+
+/**
+ * One of the caller's services with its page of users, in one statement
+ * (`{ parent: null }`: no such service; undefined: invalid arguments, ask listUsers).
+ */
+export function serviceWithUsers(data: DataContext, accountSid: string, serviceSid: string, args: PageArgs) {
+  return pageWithParent<User, Service>(data, userList(accountSid), 'users', servicesOf(accountSid), serviceSid, args);
 }
 
 export function countUsers(data: DataContext, accountSid: string, serviceSids: readonly string[]) {

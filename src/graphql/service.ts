@@ -1,8 +1,9 @@
 import { GraphQLError } from 'graphql';
-import { countUsers, findUser, listUsers } from '../domain/users.js';
+import { findUser } from '../domain/users.js';
 import { builder } from './builder.js';
-import { batchKey, bindingsConnection, toConnection } from './connection.js';
+import { bindingsConnection, usersConnection } from './connection.js';
 import { loadAll } from './load.js';
+import { loadServiceWithList } from './prefetch.js';
 import { BindingRef, BindingTypeEnum, ServiceRef, UserRef } from './refs.js';
 
 builder.node(ServiceRef, {
@@ -22,23 +23,13 @@ builder.node(ServiceRef, {
         bindingType: t.arg({ type: [BindingTypeEnum], required: false }),
         identity: t.arg.stringList({ required: false }),
       },
-      resolve: (service, { bindingType, identity, ...pageArgs }, ctx) =>
-        bindingsConnection(ctx, 'service', service.sid, { bindingTypes: bindingType, identities: identity }, pageArgs),
+      resolve: (service, { bindingType, identity, ...pageArgs }, ctx, info) =>
+        bindingsConnection(ctx, info, 'service', service.sid, { bindingTypes: bindingType, identities: identity }, pageArgs),
     }),
     users: t.connection({
       type: UserRef,
       description: "The service's users, ordered by sid.",
-      resolve: async (service, pageArgs, ctx) => {
-        const { accountSid } = ctx.caller;
-        const page = await ctx.loaders
-          .batch(batchKey('Service.users', pageArgs), (parents) => listUsers(ctx.data, accountSid, parents, pageArgs))
-          .load(service.sid);
-        return toConnection(page, { list: 'users', parent: service.sid }, ctx.data.cursors, () =>
-          ctx.loaders
-            .batch('Service.users.totalCount', (parents) => countUsers(ctx.data, accountSid, parents))
-            .load(service.sid),
-        );
-      },
+      resolve: (service, pageArgs, ctx, info) => usersConnection(ctx, info, service.sid, pageArgs),
     }),
     user: t.field({
       type: UserRef,
@@ -62,6 +53,6 @@ builder.queryFields((t) => ({
     nullable: true,
     description: "One of the caller's services by sid; null when there is no such service.",
     args: { sid: t.arg.string({ required: true }) },
-    resolve: (_root, { sid }, ctx) => ctx.loaders.service.load(sid),
+    resolve: (_root, { sid }, ctx, info) => loadServiceWithList(ctx, info, sid),
   }),
 }));

@@ -22,8 +22,8 @@ builder.node(UserRef, {
       type: BindingRef,
       description: "The user's bindings, ordered by sid.",
       args: { bindingType: t.arg({ type: [BindingTypeEnum], required: false }) },
-      resolve: (user, { bindingType, ...pageArgs }, ctx) =>
-        bindingsConnection(ctx, 'user', user.sid, { bindingTypes: bindingType }, pageArgs),
+      resolve: (user, { bindingType, ...pageArgs }, ctx, info) =>
+        bindingsConnection(ctx, info, 'user', user.sid, { bindingTypes: bindingType }, pageArgs),
     }),
   }),
 });
