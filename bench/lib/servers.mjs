@@ -3,7 +3,7 @@
 // we hold is the process that serves, and its /proc CPU and memory are the
 // server's own.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -26,12 +26,17 @@ export function freePort() {
   });
 }
 
-/** The gateway's own dependencies come from the root `npm ci`. */
+/**
+ * The gateway's own dependencies come from the root `npm ci`; it is then
+ * compiled (`npm run build`, as `npm start` does) and served from dist/.
+ */
 export function checkRootInstall() {
   const missing = ['node_modules/tsx', 'src/generated/prisma/client.ts'].filter((p) => !existsSync(path.join(ROOT_DIR, p)));
   if (missing.length) {
     throw new Error(`the gateway is not installed (${missing.join(', ')} missing): run \`npm ci\` at the repository root first`);
   }
+  const build = spawnSync('npm', ['run', '-s', 'build'], { cwd: ROOT_DIR, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('`npm run build` failed at the repository root');
 }
 
 /**
@@ -45,7 +50,7 @@ export async function startServer(kind, databaseUrl, { logName = kind, nodeArgs 
   let cwd;
   if (kind === 'gateway') {
     cwd = ROOT_DIR;
-    args = [...nodeArgs, '--import', 'tsx', 'src/main.ts'];
+    args = [...nodeArgs, 'dist/main.js'];
     Object.assign(env, {
       LOG_LEVEL: 'warn',
       RATE_LIMIT_REQUESTS: '0',

@@ -14,6 +14,8 @@ const GSSENC_REQUEST = 80877104;
 export function classify(sql) {
   if (/^\s*(BEGIN|COMMIT|ROLLBACK|START|SAVEPOINT|RELEASE|END)\b/i.test(sql)) return 'transaction';
   if (/^\s*(SET|RESET|DISCARD|DEALLOCATE)\b/i.test(sql) || /^\s*select\s+set_config\(/i.test(sql)) return 'session';
+  // The gateway's credential-change listener on its own connection (LISTEN, its probe and heartbeat), not per request.
+  if (/^\s*(LISTEN|UNLISTEN)\b/i.test(sql) || /^\s*SELECT (1|current_schema\(\) AS schema|pg_notify\(\$1, \$2\))\s*$/i.test(sql)) return 'listener';
   if (/"accounts"|\bFROM\s+accounts\b|"api_keys"|\bFROM\s+api_keys\b/i.test(sql)) return 'auth';
   return 'data';
 }
@@ -27,7 +29,7 @@ export class SqlCountingProxy {
   }
 
   reset() {
-    this.counts = { total: 0, transaction: 0, session: 0, auth: 0, data: 0 };
+    this.counts = { total: 0, transaction: 0, session: 0, listener: 0, auth: 0, data: 0 };
     this.texts = new Map();
   }
 
