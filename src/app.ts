@@ -45,7 +45,7 @@ export async function createApp(db: Database, logger: Logger, options: AppOption
   const callerOf = createAuthenticator(db.prisma, { cache: credentials });
   const rateLimiter: RateLimiter = createRateLimiter({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit }, logger);
   const yoga = createGatewayYoga({ data, logger, limits, callerOf });
-  const rest = createRestShim({ data, logger, publicUrl: options.publicUrl, callerOf });
+  const rest = createRestShim({ data, logger, publicUrl: options.publicUrl, callerOf, Response: yoga.fetchAPI.Response });
   const stopListening = await listenForCredentialChanges(db, credentials, logger);
 
   async function route(request: Request, frontDoor: FrontDoor | undefined): Promise<Response> {
@@ -54,7 +54,7 @@ export async function createApp(db: Database, logger: Logger, options: AppOption
       if (pathname === '/health') return Response.json({ status: 'ok' });
       return Response.json({ error: 'not found', graphql: GRAPHQL_PATH }, { status: 404 });
     }
-    const bounded = await limitBody(request, limits.maxBodyBytes);
+    const bounded = await limitBody(request, limits.maxBodyBytes, yoga.fetchAPI);
     if (!bounded) return refuse(frontDoor, 413, `Request body larger than ${limits.maxBodyBytes} bytes`);
     const caller: Caller | null = await callerOf(bounded);
     if (caller) {

@@ -7,16 +7,16 @@ import { isSid } from '../domain/sids.js';
 import * as users from '../domain/users.js';
 import { twilioErrors } from './errors.js';
 import { listEnvelope, readListParams, withPageToken } from './paging.js';
-import type { RestRequest } from './router.js';
+import type { RestRequest, RestResult } from './router.js';
 import { bindingBody, serviceBody, serviceUrl, userBindingBody, userBody, userUrl } from './serialize.js';
 
 // Thin translations: Twilio parameters in, domain calls, Twilio bodies out.
 
-export async function fetchService(req: RestRequest): Promise<Response> {
+export async function fetchService(req: RestRequest): Promise<RestResult> {
   return json(serviceBody(await requireService(req), req.origin));
 }
 
-export async function listUsers(req: RestRequest): Promise<Response> {
+export async function listUsers(req: RestRequest): Promise<RestResult> {
   const service = await requireService(req);
   const params = readListParams(req.query);
   const page = await withPageToken(async () =>
@@ -35,11 +35,11 @@ export async function listUsers(req: RestRequest): Promise<Response> {
   );
 }
 
-export async function fetchUser(req: RestRequest): Promise<Response> {
+export async function fetchUser(req: RestRequest): Promise<RestResult> {
   return json(userBody(await requireUser(req), req.caller.accountSid, req.origin));
 }
 
-export async function listBindings(req: RestRequest): Promise<Response> {
+export async function listBindings(req: RestRequest): Promise<RestResult> {
   const serviceSid = requireServiceSid(req);
   // The page is scoped to the caller's account, so rows prove the service is
   // theirs: only an empty page, or a refused request, needs the lookup that
@@ -76,18 +76,18 @@ async function readServicePage(req: RestRequest, serviceSid: string) {
   return { params, filter, page };
 }
 
-export async function fetchBinding(req: RestRequest): Promise<Response> {
+export async function fetchBinding(req: RestRequest): Promise<RestResult> {
   const binding = await findBinding(req, requireServiceSid(req));
   return json(bindingBody(binding, req.origin));
 }
 
-export async function deleteBinding(req: RestRequest): Promise<Response> {
+export async function deleteBinding(req: RestRequest): Promise<RestResult> {
   const serviceSid = requireServiceSid(req);
   await removeBinding(req, { serviceSid });
-  return new Response(null, { status: 204 });
+  return { status: 204, body: null };
 }
 
-export async function listUserBindings(req: RestRequest): Promise<Response> {
+export async function listUserBindings(req: RestRequest): Promise<RestResult> {
   const user = await requireUser(req);
   const params = readListParams(req.query);
   const filter: BindingFilter = { bindingTypes: readBindingTypes(req.query) };
@@ -108,22 +108,22 @@ export async function listUserBindings(req: RestRequest): Promise<Response> {
   );
 }
 
-export async function fetchUserBinding(req: RestRequest): Promise<Response> {
+export async function fetchUserBinding(req: RestRequest): Promise<RestResult> {
   const user = await requireUser(req);
   const binding = await findBinding(req, user.serviceSid, user.sid);
   return json(userBindingBody(binding, req.origin));
 }
 
-export async function deleteUserBinding(req: RestRequest): Promise<Response> {
+export async function deleteUserBinding(req: RestRequest): Promise<RestResult> {
   const user = await requireUser(req);
   await removeBinding(req, { serviceSid: user.serviceSid, userSid: user.sid });
-  return new Response(null, { status: 204 });
+  return { status: 204, body: null };
 }
 
 // ---------------------------------------------------------------------------
 
-function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+function json(body: unknown, status = 200): RestResult {
+  return { status, body };
 }
 
 function unwrap<T>(page: Page<T> | Error | undefined): Page<T> {

@@ -18,7 +18,13 @@ export interface RestRequest {
   requestId: string;
 }
 
-export type Handler = (request: RestRequest) => Promise<Response>;
+/** What a handler answers: a status and a JSON body (null: no body). The shim makes the HTTP response. */
+export interface RestResult {
+  status: number;
+  body: unknown;
+}
+
+export type Handler = (request: RestRequest) => Promise<RestResult>;
 
 export interface Route {
   /** Twilio operation names the route serves. */

@@ -4,7 +4,8 @@ import type { User } from '../domain/users.js';
 
 /** Twilio's date format: UTC, whole seconds, literal Z (`2016-10-21T11:37:03Z`). */
 export function twilioDate(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // 2016-10-21T11:37:03.000Z → 2016-10-21T11:37:03Z
+  return `${date.toISOString().slice(0, 19)}Z`;
 }
 
 const segment = encodeURIComponent;

@@ -15,6 +15,8 @@ export interface RestShimOptions {
   publicUrl?: string | undefined;
   /** The request's authenticated caller, or null (shared with the other gates, so it runs once). */
   callerOf: (request: Request) => Promise<Caller | null>;
+  /** The Response class to answer with (the HTTP adapter's own is cheaper than the built-in one); the built-in by default. */
+  Response?: typeof Response;
 }
 
 /**
@@ -22,17 +24,17 @@ export interface RestShimOptions {
  * the way chat.twilio.com answers them, so Twilio's helper libraries work
  * unchanged. Every failure is a Twilio error body; none is a 500 with details.
  */
-export function createRestShim({ data, logger, publicUrl, callerOf }: RestShimOptions) {
+export function createRestShim({ data, logger, publicUrl, callerOf, Response: ResponseClass = Response }: RestShimOptions) {
   return async function handle(request: Request): Promise<Response> {
     const requestId = requestIdOf(request);
     const url = new URL(request.url);
-    let response: Response;
+    let result: { status: number; body: unknown; headers?: Record<string, string> };
     try {
       const caller = await callerOf(request);
       if (!caller) throw twilioErrors.unauthenticated();
       const match = matchRoute(url.pathname);
       const handler = handlerFor(match, request.method, url.pathname);
-      response = await handler({
+      result = await handler({
         caller,
         data,
         params: match?.params ?? {},
@@ -42,9 +44,14 @@ export function createRestShim({ data, logger, publicUrl, callerOf }: RestShimOp
         requestId,
       });
     } catch (err) {
-      response = errorResponse(toTwilioError(err, url.pathname, logger, requestId));
+      const error = toTwilioError(err, url.pathname, logger, requestId);
+      result = { status: error.status, body: error.body(), headers: error.headers };
     }
-    return response;
+    if (result.body === null) return new ResponseClass(null, { status: result.status });
+    return new ResponseClass(JSON.stringify(result.body), {
+      status: result.status,
+      headers: { 'content-type': 'application/json; charset=utf-8', ...result.headers },
+    });
   };
 }
 
@@ -54,11 +61,4 @@ function toTwilioError(err: unknown, path: string, logger: Logger, requestId: st
   if (err instanceof BadInputError) return twilioErrors.invalidParameter(err.message);
   logger.error('unexpected error in the REST shim', { requestId, path, err });
   return new TwilioError(500, 20500, 'Internal Server Error');
-}
-
-function errorResponse(error: TwilioError): Response {
-  return new Response(JSON.stringify(error.body()), {
-    status: error.status,
-    headers: { 'content-type': 'application/json; charset=utf-8', ...error.headers },
-  });
 }

@@ -85,7 +85,7 @@ const JustTheAccount = graphql(`
 function kindOf(sql: string): string {
   if (/\bFROM binding_counts c\b/.test(sql)) return 'bindings count';
   const raw = /\bFROM (services|users|bindings) t\b/.exec(sql);
-  if (raw) return `${raw[1]} ${/count\(\*\)/.test(sql) ? 'count' : 'page'}`;
+  if (raw) return `${raw[1]} ${/count\(\*\)/.test(sql) ? 'count' : /\bt\.sid = ANY\(/.test(sql) ? 'by sid' : 'page'}`;
   const table = /\bFROM "[^"]+"\."(\w+)"/.exec(sql)?.[1];
   if (table === 'accounts') return sql.includes('friendly_name') ? 'account' : 'auth';
   if (table === 'api_keys') return 'auth';
