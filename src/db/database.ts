@@ -63,16 +63,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
   const schema = options.schema;
+  const timeout = options.statementTimeoutMs;
   const pool = new pg.Pool({
     connectionString: url,
     ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}),
+    // A SET before the pool hands the connection out, not a `-c` startup
+    // option: PgBouncer and hosted poolers refuse unknown startup options.
+    ...(timeout ? { onConnect: async (client: pg.ClientBase) => void (await client.query(`SET statement_timeout = ${timeout}`)) } : {}),
   });
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => {});
-  // A SET ahead of the session's first query, not a `-c` startup option:
-  // PgBouncer and hosted poolers refuse unknown startup options.
-  const timeout = options.statementTimeoutMs;
-  if (timeout) pool.on('connect', (client) => void client.query(`SET statement_timeout = ${timeout}`).catch(() => {}));
   // Named statements: parsed and planned once per connection, then only executed.
   const statementNameGenerator = createStatementNames() as (query: SqlQuery) => string;
   const prisma = createPrisma(new PrismaPg(pool, { ...(schema ? { schema } : {}), statementNameGenerator }), options);
