@@ -3,7 +3,7 @@ import type { DataContext } from './data-context.js';
 import type { Caller } from '../auth.js';
 import { ForbiddenError, NotFoundError } from './errors.js';
 import { type KeysetList, keysetCounts, listPages, pageWithParent } from './keyset.js';
-import { type Service, servicesOf } from './services.js';
+import { type Service, SERVICE_COLUMNS, servicesOf } from './services.js';
 import type { Page, PageArgs } from './paging.js';
 import { isSid, newSid, sidsOnly, storable } from './sids.js';
 
@@ -94,10 +94,8 @@ export async function serviceWithBindingCount(
 ): Promise<{ service: Service; count: number } | null | undefined> {
   if (filter.identities?.length) return undefined;
   const [row] = await data.prisma.$queryRaw<Array<Service & { count: number }>>`
-    SELECT s.sid, s.account_sid AS "accountSid", s.friendly_name AS "friendlyName",
-           s.date_created AS "dateCreated", s.date_updated AS "dateUpdated",
-           (${maintainedCount(Prisma.sql`s.sid`, filter)}) AS count
-    FROM services s WHERE s.sid = ${serviceSid} AND s.account_sid = ${accountSid}`;
+    SELECT ${SERVICE_COLUMNS}, (${maintainedCount(Prisma.sql`t.sid`, filter)}) AS count
+    FROM services t WHERE t.sid = ${serviceSid} AND t.account_sid = ${accountSid}`;
   if (!row) return null;
   const { count, ...service } = row;
   return { service, count: Number(count) };

@@ -6,10 +6,11 @@ import type { Page, PageArgs } from './paging.js';
 
 export type { Service };
 
-const COLUMNS = Prisma.sql`t.sid, t.account_sid AS "accountSid", t.friendly_name AS "friendlyName",
+/** A service row of alias `t`, with the Prisma model's field names. */
+export const SERVICE_COLUMNS = Prisma.sql`t.sid, t.account_sid AS "accountSid", t.friendly_name AS "friendlyName",
   t.date_created AS "dateCreated", t.date_updated AS "dateUpdated"`;
 
-const SERVICES: KeysetList = { table: 'services', parentColumn: 'account_sid', columns: COLUMNS, where: [] };
+const SERVICES: KeysetList = { table: 'services', parentColumn: 'account_sid', columns: SERVICE_COLUMNS, where: [] };
 
 /** The caller's services, one page, ordered by sid. */
 export async function listServices(data: DataContext, accountSid: string, args: PageArgs): Promise<Page<Service>> {

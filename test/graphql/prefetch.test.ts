@@ -32,7 +32,7 @@ function kindOf(sql: string): string | undefined {
   if (/\bFROM services pt\b/.test(sql)) return `service + ${/\bFROM (bindings|users) t\b/.exec(sql)?.[1] ?? '?'} page`;
   if (/\bFROM binding_counts c\b/.test(sql)) {
     // One service read with its count, or the counts of a batch of parents (unnest).
-    return /\bFROM services s WHERE s\.sid = \$\d/.test(sql) && !/\bunnest\(/.test(sql) ? 'service + bindings count' : 'bindings count (maintained)';
+    return /\bFROM services t WHERE t\.sid = \$\d/.test(sql) && !/\bunnest\(/.test(sql) ? 'service + bindings count' : 'bindings count (maintained)';
   }
   const raw = /\bFROM (services|users|bindings) t\b/.exec(sql);
   if (raw) return /count\(\*\)/.test(sql) ? `${raw[1]} count(*)` : `${raw[1]} page`;
