@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Binding } from '../../src/domain/bindings.js';
 import { graphql } from '../gql/index.js';
+import { bindingFieldsJson } from './fragments.js';
 import { errorCodes, startTestApp, type TestApp } from '../helpers/app.js';
 import { type FetchPage, sidsOf } from '../helpers/connections.js';
 
@@ -75,27 +76,6 @@ async function currentBindings(): Promise<string[]> {
   return (await t.db.prisma.binding.findMany({ where: { serviceSid: big.sid }, orderBy: { sid: 'asc' }, select: { sid: true } })).map((b) => b.sid);
 }
 
-function asJson(b: Binding, user: { sid: string; identity: string }, credential: { sid: string; type: string } | null) {
-  return {
-    __typename: 'Binding',
-    id: b.sid,
-    sid: b.sid,
-    accountSid: b.accountSid,
-    serviceSid: b.serviceSid,
-    userSid: b.userSid,
-    identity: b.identity,
-    endpoint: b.endpoint,
-    bindingType: b.bindingType.toUpperCase(),
-    credentialSid: b.credentialSid,
-    messageTypes: b.messageTypes,
-    dateCreated: b.dateCreated.toISOString(),
-    dateUpdated: b.dateUpdated.toISOString(),
-    service: { sid: b.serviceSid },
-    user,
-    credential: credential && { sid: credential.sid, type: credential.type.toUpperCase() },
-  };
-}
-
 describe('deleting a binding', () => {
   let row: Binding;
   let before: { service: number; user: number; all: number };
@@ -125,7 +105,7 @@ describe('deleting a binding', () => {
         deleteBinding: {
           deletedBindingId: row.sid,
           clientMutationId: 'client-42',
-          binding: asJson(row, user, credential),
+          binding: bindingFieldsJson(row, user, credential),
           service: { __typename: 'Service', id: big.sid, sid: big.sid, friendlyName: service.friendlyName },
         },
       },

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Binding } from '../../src/domain/bindings.js';
 import { graphql } from '../gql/index.js';
+import { bindingFieldsJson } from './fragments.js';
 import { errorCodes, startTestApp, type TestApp } from '../helpers/app.js';
 
 const NodeById = graphql(`
@@ -58,27 +59,6 @@ let expected: Map<string, Record<string, unknown>>;
 const iso = (d: Date) => d.toISOString();
 const hex32 = (c: string) => c.repeat(32);
 
-function bindingJson(b: Binding, user: { sid: string; identity: string }, credential: { sid: string; type: string } | null) {
-  return {
-    __typename: 'Binding',
-    id: b.sid,
-    sid: b.sid,
-    accountSid: b.accountSid,
-    serviceSid: b.serviceSid,
-    userSid: b.userSid,
-    identity: b.identity,
-    endpoint: b.endpoint,
-    bindingType: b.bindingType.toUpperCase(),
-    credentialSid: b.credentialSid,
-    messageTypes: b.messageTypes,
-    dateCreated: iso(b.dateCreated),
-    dateUpdated: iso(b.dateUpdated),
-    service: { sid: b.serviceSid },
-    user,
-    credential: credential && { sid: credential.sid, type: credential.type.toUpperCase() },
-  };
-}
-
 beforeAll(async () => {
   t = await startTestApp({ seed: 'nodes' });
   const p = t.db.prisma;
@@ -101,8 +81,8 @@ beforeAll(async () => {
     [service.sid, { __typename: 'Service', id: service.sid, sid: service.sid, accountSid: a.sid, friendlyName: service.friendlyName, dateCreated: iso(service.dateCreated), dateUpdated: iso(service.dateUpdated) }],
     [user.sid, { __typename: 'User', id: user.sid, sid: user.sid, serviceSid: service.sid, identity: user.identity, optionalFriendlyName: user.friendlyName, dateCreated: iso(user.dateCreated), dateUpdated: iso(user.dateUpdated), service: { sid: service.sid } }],
     [credential.sid, { __typename: 'Credential', id: credential.sid, sid: credential.sid, accountSid: a.sid, optionalFriendlyName: credential.friendlyName, type: 'APN', sandbox: true, dateCreated: iso(credential.dateCreated), dateUpdated: iso(credential.dateUpdated) }],
-    [binding.sid, bindingJson(binding, await bindingUser(binding), bindingCredential)],
-    [bare.sid, bindingJson(bare, await bindingUser(bare), null)],
+    [binding.sid, bindingFieldsJson(binding, await bindingUser(binding), bindingCredential)],
+    [bare.sid, bindingFieldsJson(bare, await bindingUser(bare), null)],
   ]);
 });
 

@@ -16,6 +16,7 @@ import { serverSecret } from '../../src/db/server-secrets.js';
 import { CursorCodec } from '../../src/domain/paging.js';
 import { newSid } from '../../src/domain/sids.js';
 import { Prisma } from '../../src/generated/prisma/client.js';
+import { bindingScalarsJson } from './fragments.js';
 import { type GraphQLResult, startTestApp, type TestApp, WITHOUT_COST_LIMIT } from '../helpers/app.js';
 import { type Connection, expectBackwardWalk, expectForwardWalk, type FetchPage, type PageArgs, sidsOf } from '../helpers/connections.js';
 
@@ -177,24 +178,6 @@ async function sqlCount(serviceSid: string, filter: Filter = {}): Promise<number
   return Number(row!.n);
 }
 
-function bindingJson(b: Awaited<ReturnType<typeof expectedBindings>>[number]) {
-  return {
-    __typename: 'Binding',
-    id: b.sid,
-    sid: b.sid,
-    accountSid: b.accountSid,
-    serviceSid: b.serviceSid,
-    userSid: b.userSid,
-    identity: b.identity,
-    endpoint: b.endpoint,
-    bindingType: b.bindingType.toUpperCase(),
-    credentialSid: b.credentialSid,
-    messageTypes: b.messageTypes,
-    dateCreated: b.dateCreated.toISOString(),
-    dateUpdated: b.dateUpdated.toISOString(),
-  };
-}
-
 async function serviceJson(sid: string) {
   const s = await t.db.prisma.service.findUniqueOrThrow({ where: { sid } });
   return {
@@ -245,7 +228,7 @@ describe('bindings pages: folded equals straightforward', () => {
     const size = args.first ?? args.last ?? 50;
     const want = args.last != null ? rows.slice(Math.max(0, rows.length - size)) : rows.slice(0, size);
     const connection = data.service.bindings;
-    expect(connection.edges.map((e: any) => e.node)).toEqual(want.map(bindingJson));
+    expect(connection.edges.map((e: any) => e.node)).toEqual(want.map(bindingScalarsJson));
     expect(connection.nodes).toEqual(want.map((b) => ({ sid: b.sid, identity: b.identity, bindingType: b.bindingType.toUpperCase() })));
     expect(connection.totalCount).toBe(BIG);
     expect(connection.pageInfo).toEqual({
@@ -316,7 +299,7 @@ describe('bindings pages: folded equals straightforward', () => {
       expect(connection.totalCount).toBe(want.length);
       expect(connection.totalCount).toBe(await sqlCount(big.sid, filter));
       const slice = args.last != null ? want.slice(-args.last) : want.slice(0, args.first!);
-      expect(connection.edges.map((e: any) => e.node)).toEqual(slice.map(bindingJson));
+      expect(connection.edges.map((e: any) => e.node)).toEqual(slice.map(bindingScalarsJson));
     }
     if (want.length > 0) {
       const sids = want.map((b) => b.sid);
