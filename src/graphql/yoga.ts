@@ -32,7 +32,7 @@ export interface YogaOptions {
 
 export type GatewayYoga = YogaServerInstance<Record<string, never>, GraphQLContext>;
 
-/** Builds the GraphQL endpoint (it never listens; server.ts mounts it, tests call `yoga.fetch`). */
+/** Builds the GraphQL endpoint (it never listens: app.ts routes to it, after the body limit and the other gates). */
 export function createGatewayYoga({ data, logger, limits, callerOf }: YogaOptions): GatewayYoga {
   return createYoga<Record<string, never>, GraphQLContext>({
     schema,
@@ -40,6 +40,10 @@ export function createGatewayYoga({ data, logger, limits, callerOf }: YogaOption
     landingPage: false,
     // One operation per request (an array body is refused).
     batching: false,
+    // app.ts has already read the body within limits.maxBodyBytes (limitBody);
+    // yoga's own limit would stream it a second time, through a pipeline and
+    // an AbortController per request (about a tenth of a small query's CPU).
+    maxRequestBodySize: false,
     // No cross-origin access: yoga's default CORS would echo any Origin with
     // credentials allowed. Clients are servers and same-origin GraphiQL.
     cors: false,
