@@ -4,11 +4,13 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openConfiguredDatabase, runCli } from './db/open-configured.js';
 import { type SeedSummary, seedDemoData } from './db/seed.js';
+import { boundHeapGrowth } from './heap.js';
 import { createLogger } from './logger.js';
 import { createHttpServer } from './server.js';
 
 // `npm start`: migrate, seed an empty embedded database with demo data, serve
 // both front doors until SIGINT/SIGTERM.
+boundHeapGrowth();
 runCli(async () => {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
