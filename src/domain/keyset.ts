@@ -59,15 +59,22 @@ export async function keysetPages<Row extends { sid: string }, Parent = never>(
   const conditions = [Prisma.sql`${parentCol} = p.parent_key`, ...list.where, ...bounds];
   const order = Prisma.raw(window.forward ? 'ASC' : 'DESC');
 
-  // The "far side" of the page: rows before `after` when going forward, rows
-  // from `before` on when going backward.
+  // The "far side" of the page: is there a row before `after` when going
+  // forward, or from `before` on when going backward? One index probe per
+  // parent, joined before the page (in the select list it would run once per
+  // row of the page).
   const farCursor = window.forward ? window.afterSid : window.beforeSid;
-  const farSide = farCursor
-    ? Prisma.sql`EXISTS (SELECT 1 FROM ${t} t WHERE ${Prisma.join(
-        [Prisma.sql`${parentCol} = p.parent_key`, ...list.where, window.forward ? Prisma.sql`t.sid <= ${farCursor}` : Prisma.sql`t.sid >= ${farCursor}`],
-        ' AND ',
-      )})`
-    : Prisma.sql`false`;
+  const farProbe = farCursor
+    ? Prisma.sql`LEFT JOIN LATERAL (
+        SELECT true AS found FROM ${t} t
+        WHERE ${Prisma.join(
+          [Prisma.sql`${parentCol} = p.parent_key`, ...list.where, window.forward ? Prisma.sql`t.sid <= ${farCursor}` : Prisma.sql`t.sid >= ${farCursor}`],
+          ' AND ',
+        )}
+        ORDER BY t.sid ${Prisma.raw(window.forward ? 'DESC' : 'ASC')}
+        LIMIT 1
+      ) f ON true`
+    : Prisma.empty;
   const source = parentTable
     ? Prisma.sql`(SELECT pt.sid AS parent_key, pt.* FROM ${Prisma.raw(parentTable.table)} pt
         WHERE ${Prisma.join([Prisma.sql`pt.sid = ANY(${[...parents]}::text[])`, ...parentTable.where], ' AND ')}) AS p`
@@ -75,8 +82,9 @@ export async function keysetPages<Row extends { sid: string }, Parent = never>(
 
   const rows = await prisma.$queryRaw<Array<Row & { __parent: string; __far: boolean; __present: boolean }>>`
     SELECT p.parent_key AS "__parent", ${parentTable ? Prisma.sql`${parentTable.columns},` : Prisma.empty}
-      ${farSide} AS "__far", r.sid IS NOT NULL AS "__present", r.*
+      ${farCursor ? Prisma.sql`f.found IS NOT NULL` : Prisma.sql`false`} AS "__far", r.sid IS NOT NULL AS "__present", r.*
     FROM ${source}
+    ${farProbe}
     LEFT JOIN LATERAL (
       SELECT ${list.columns} FROM ${t} t
       WHERE ${Prisma.join(conditions, ' AND ')}
