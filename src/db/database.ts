@@ -9,6 +9,7 @@ import { PrismaClient } from '../generated/prisma/client.js';
 import { type ChannelHandler, type DataDirLock, lockDataDir } from './data-dir-lock.js';
 import { migrate } from './migrate.js';
 import { listenPostgres, type NotificationHandlers, type StopListening } from './notifications.js';
+import { sessionSetup } from './session-settings.js';
 import { pgliteSession, pgSession, type SqlSession } from './sql-session.js';
 import { createStatementNames } from './statement-names.js';
 
@@ -63,17 +64,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
   const schema = options.schema;
-  const timeout = options.statementTimeoutMs;
+  const setup = sessionSetup(url, options.statementTimeoutMs);
   const pool = new pg.Pool({
     connectionString: url,
     ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}),
-    // A SET before the pool hands the connection out, not a `-c` startup
-    // option: PgBouncer and hosted poolers refuse unknown startup options.
-    ...(timeout ? { onConnect: async (client: pg.ClientBase) => void (await client.query(`SET statement_timeout = ${timeout}`)) } : {}),
+    // SETs before the pool hands the connection out, not `-c` startup
+    // options: PgBouncer and hosted poolers refuse unknown startup options.
+    ...(setup ? { onConnect: async (client: pg.ClientBase) => void (await client.query(setup)) } : {}),
   });
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => {});
-  // Named statements: parsed and planned once per connection, then only executed.
+  // Named statements: parsed and (see session-settings.ts) planned once per connection, then only executed.
   const statementNameGenerator = createStatementNames() as (query: SqlQuery) => string;
   const prisma = createPrisma(new PrismaPg(pool, { ...(schema ? { schema } : {}), statementNameGenerator }), options);
   const withSession = async <T>(fn: (s: SqlSession) => Promise<T>) => {
