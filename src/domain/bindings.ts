@@ -27,12 +27,26 @@ const COLUMNS = Prisma.sql`t.sid, t.account_sid AS "accountSid", t.service_sid A
 
 function bindingList(accountSid: string, parent: BindingParent, filter: BindingFilter): KeysetList {
   const where = [Prisma.sql`t.account_sid = ${accountSid}`];
-  if (filter.bindingTypes?.length) where.push(Prisma.sql`t.binding_type = ANY(${[...filter.bindingTypes]}::text[]::binding_type[])`);
+  if (filter.bindingTypes?.length) where.push(oneOf(Prisma.sql`t.binding_type`, filter.bindingTypes, 'binding_type'));
   if (filter.identities?.length) {
     const identities = filter.identities.filter(storable);
-    where.push(identities.length ? Prisma.sql`t.identity = ANY(${identities}::text[])` : Prisma.sql`false`);
+    where.push(identities.length ? oneOf(Prisma.sql`t.identity`, identities, 'text') : Prisma.sql`false`);
   }
   return { table: 'bindings', parentColumn: parent === 'service' ? 'service_sid' : 'user_sid', columns: COLUMNS, where };
+}
+
+/**
+ * `column` equals one of `values` (not empty). A single value is compared with
+ * `=`, not `= ANY(array)`: then the (service_sid, identity | binding_type, sid)
+ * indexes return the rows already in sid order, so a page stops after its
+ * rows instead of sorting all of the identity's or type's rows first.
+ */
+function oneOf(column: Prisma.Sql, values: readonly string[], type: 'text' | 'binding_type'): Prisma.Sql {
+  const distinct = [...new Set(values)];
+  const cast = Prisma.raw(type);
+  return distinct.length === 1
+    ? Prisma.sql`${column} = ${distinct[0]}::${cast}`
+    : Prisma.sql`${column} = ANY(${distinct}::text[]::${cast}[])`;
 }
 
 /** One page of bindings, ordered by sid, for each parent (one SQL statement for all of them). */
