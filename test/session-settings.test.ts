@@ -9,18 +9,18 @@ import { sessionSetup } from '../src/db/session-settings.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { backend, TEST_DATABASE_URL } from './helpers/db.js';
 
-const URL_ = 'postgresql://gw:secret@db.example:5432/bindings';
+const BASE_URL = 'postgresql://gw:secret@db.example:5432/bindings';
 
 describe('sessionSetup', () => {
   it('sets generic plans and no JIT by default, with the statement timeout when given', () => {
-    expect(sessionSetup(URL_, undefined, {})).toBe('SET plan_cache_mode = force_generic_plan; SET jit = off');
-    expect(sessionSetup(URL_, 2500, {})).toBe('SET plan_cache_mode = force_generic_plan; SET jit = off; SET statement_timeout = 2500');
+    expect(sessionSetup(BASE_URL, undefined, {})).toBe('SET plan_cache_mode = force_generic_plan; SET jit = off');
+    expect(sessionSetup(BASE_URL, 2500, {})).toBe('SET plan_cache_mode = force_generic_plan; SET jit = off; SET statement_timeout = 2500');
   });
 
   it("leaves a setting named in the URL's options or in PGOPTIONS to the operator", () => {
-    expect(sessionSetup(`${URL_}?options=-c%20plan_cache_mode%3Dauto`, undefined, {})).toBe('SET jit = off');
-    expect(sessionSetup(URL_, undefined, { PGOPTIONS: '-c jit=on' })).toBe('SET plan_cache_mode = force_generic_plan');
-    expect(sessionSetup(`${URL_}?options=-cjit%3Don`, 100, { PGOPTIONS: '--plan_cache_mode=auto' })).toBe('SET statement_timeout = 100');
+    expect(sessionSetup(`${BASE_URL}?options=-c%20plan_cache_mode%3Dauto`, undefined, {})).toBe('SET jit = off');
+    expect(sessionSetup(BASE_URL, undefined, { PGOPTIONS: '-c jit=on' })).toBe('SET plan_cache_mode = force_generic_plan');
+    expect(sessionSetup(`${BASE_URL}?options=-cjit%3Don`, 100, { PGOPTIONS: '--plan_cache_mode=auto' })).toBe('SET statement_timeout = 100');
   });
 
   it('is not fooled by the names elsewhere in the URL', () => {

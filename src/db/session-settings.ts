@@ -7,7 +7,7 @@
  *   `LIMIT $n` stays above the custom plans' and is never chosen. The generic
  *   plans of the gateway's statements use the same indexes as the custom ones
  *   (keyset scans by parent and sid), so planning once per connection is pure
- *   saving: 30-55% less Postgres CPU per request (bench/CHANGES.md).
+ *   saving: 25-55% less Postgres CPU per request (bench/CHANGES.md).
  * - `jit = off`: those same generic estimates exceed `jit_above_cost`, and JIT
  *   compilation then costs about 7 ms on statements that run in 0.2 ms.
  *   Nothing the gateway runs is long enough for JIT to pay off.
