@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 
 /** How far the old generation may grow past what survived a full collection: to 2.5× (+150%). */
-export const HEAP_GROWING_PERCENT = 150;
+const HEAP_GROWING_PERCENT = 150;
 
 /**
  * Bounds how far V8 lets the heap grow before its next full collection. Left

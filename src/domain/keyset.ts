@@ -37,7 +37,7 @@ export interface KeysetResult<Row, Parent> {
 /**
  * One statement for the pages of many parents at once (a LATERAL join per
  * parent), so nested connections cost the same whatever the page sizes.
- * `pageInfo` is exact: one extra row tells whether more follow, and an EXISTS
+ * `pageInfo` is exact: one extra row tells whether more follow, and an index
  * probe on the cursor's far side tells whether rows precede it (even when the
  * cursor's own row has been deleted). With `parentTable`, the parents are read
  * from it in the same statement: a parent missing there (unknown, or outside
