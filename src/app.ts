@@ -1,16 +1,16 @@
-import { type Caller, createAuthenticator } from './auth.js';
-import { DEFAULT_LIMITS, DEFAULT_RATE_LIMIT, type Limits } from './config.js';
-import { CREDENTIALS_CHANNEL, CredentialCache } from './credential-cache.js';
+import { type Caller, createAuthenticator } from './security/auth.js';
+import { DEFAULT_LIMITS, DEFAULT_RATE_LIMIT, type Limits } from './platform/config.js';
+import { CREDENTIALS_CHANNEL, CredentialCache } from './security/credential-cache.js';
 import type { Database } from './db/database.js';
 import { serverSecret } from './db/server-secrets.js';
 import type { DataContext } from './domain/data-context.js';
 import { CursorCodec } from './domain/paging.js';
-import { createGatewayYoga, GRAPHQL_PATH, type GatewayYoga } from './graphql/yoga.js';
-import { limitBody } from './http/body-limit.js';
-import { withSecurityHeaders } from './http/security-headers.js';
-import type { Logger } from './logger.js';
-import { createRateLimiter, type RateLimiter, type RateLimiterSettings } from './rate-limit.js';
-import { requestIdOf } from './request-id.js';
+import { createGatewayYoga, GRAPHQL_PATH, type GatewayYoga } from './graphql/http/yoga.js';
+import { limitBody } from './security/body-limit.js';
+import { withSecurityHeaders } from './security/headers.js';
+import type { Logger } from './platform/logger.js';
+import { createRateLimiter, type RateLimiter, type RateLimiterSettings } from './security/rate-limit.js';
+import { requestIdOf } from './platform/request-id.js';
 import { TwilioError } from './rest/errors.js';
 import { createRestShim, REST_PREFIX } from './rest/shim.js';
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServerAdapter } from '@whatwg-node/server';
 import type { App } from './app.js';
-import type { Logger } from './logger.js';
+import type { Logger } from './platform/logger.js';
 
 /** The gateway's HTTP server: one node:http listener for every front door. */
 export function createHttpServer(app: App, logger: Logger): Server {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminHandler } from '../src/admin/channel.js';
 import { AUDIT_LIMIT_DEFAULT, COMMANDS, executeCommand, UsageError } from '../src/admin/commands.js';
-import { authenticate } from '../src/auth.js';
+import { authenticate } from '../src/security/auth.js';
 import { ChannelError } from '../src/db/data-dir-lock.js';
 import {
   createAccount,
@@ -17,7 +17,7 @@ import type { DataContext } from '../src/domain/data-context.js';
 import { NotFoundError } from '../src/domain/errors.js';
 import { CursorCodec } from '../src/domain/paging.js';
 import { newSid } from '../src/domain/sids.js';
-import { silentLogger } from '../src/logger.js';
+import { silentLogger } from '../src/platform/logger.js';
 import { openTestDatabase, type TestDatabase } from './helpers/db.js';
 import { createScenario, type Scenario } from './helpers/scenario.js';
 

@@ -1,7 +1,7 @@
 /**
  * `npm run cli` as the operator runs it: real child processes (`node --import
- * tsx src/cli.ts …`), against the embedded database in a DATA_DIR of its own,
- * with and without a running gateway (`src/main.ts`) holding the folder; and,
+ * tsx src/bin/cli.ts …`), against the embedded database in a DATA_DIR of its own,
+ * with and without a running gateway (`src/bin/main.ts`) holding the folder; and,
  * when DATABASE_URL is set, against a throw-away database on that server.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -15,7 +15,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminHandler } from '../src/admin/channel.js';
 import { openDatabase, quoteIdent } from '../src/db/database.js';
-import { silentLogger } from '../src/logger.js';
+import { silentLogger } from '../src/platform/logger.js';
 import { TEST_DATABASE_URL } from './helpers/db.js';
 import { createScenario, type Scenario } from './helpers/scenario.js';
 
@@ -54,7 +54,7 @@ interface Exit {
 }
 
 function cli(env: Env, ...args: string[]): Promise<Exit> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/cli.ts', ...args], {
     cwd: REPO_ROOT,
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -94,7 +94,7 @@ interface Gateway {
 
 /** `npm start` on a free port; resolves once its banner is out. */
 async function startGateway(env: Env): Promise<Gateway> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/main.ts'], {
     cwd: REPO_ROOT,
     env: childEnv({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', RATE_LIMIT_REQUESTS: '0', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_LIMITS, DEFAULT_RATE_LIMIT, loadConfig } from '../src/config.js';
+import { ConfigError, DEFAULT_LIMITS, DEFAULT_RATE_LIMIT, loadConfig } from '../src/platform/config.js';
 
 function configError(env: Record<string, string | undefined>): ConfigError {
   try {

@@ -6,12 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../src/app.js';
-import type { Caller } from '../src/auth.js';
-import { CREDENTIALS_CHANNEL, CredentialCache } from '../src/credential-cache.js';
+import type { Caller } from '../src/security/auth.js';
+import { CREDENTIALS_CHANNEL, CredentialCache } from '../src/security/credential-cache.js';
 import { type Database, listenerApplicationName, openDatabase } from '../src/db/database.js';
 import { listenPostgres } from '../src/db/notifications.js';
 import { createAccount, createApiKey, revokeApiKey, rotateAuthToken } from '../src/domain/accounts.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/platform/logger.js';
 import { GRAPHQL_URL, startTestApp, type TestApp } from './helpers/app.js';
 import { backend, TEST_DATABASE_URL } from './helpers/db.js';
 import { basicAuth } from './helpers/server.js';

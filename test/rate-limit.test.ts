@@ -8,8 +8,8 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type App, type AppOptions, createApp } from '../src/app.js';
 import { type CreatedApiKey, createApiKey } from '../src/domain/accounts.js';
-import { createRateLimiter } from '../src/rate-limit.js';
-import { silentLogger } from '../src/logger.js';
+import { createRateLimiter } from '../src/security/rate-limit.js';
+import { silentLogger } from '../src/platform/logger.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { captureLogger } from './helpers/capture-logger.js';
 import {

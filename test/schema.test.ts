@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { printedSchema, SCHEMA_FILE } from '../src/graphql/print-schema.js';
+import { printedSchema, SCHEMA_FILE } from '../src/graphql/schema/print.js';
 
 describe('schema.graphql', () => {
   it('is the schema the code builds (run `npm run schema:print` when this fails)', () => {

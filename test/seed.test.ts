@@ -7,8 +7,8 @@ import {
   DEMO_SERVICE_SIDS,
   type SeedSummary,
   seedDemoData,
-} from '../src/db/seed.js';
-import { verifySecret } from '../src/domain/secrets.js';
+} from '../src/db/demo/seed.js';
+import { verifySecret } from '../src/security/secrets.js';
 import { isSid } from '../src/domain/sids.js';
 import { openTestDatabase, type TestDatabase } from './helpers/db.js';
 

@@ -5,7 +5,7 @@ import type { Database } from '../db/database.js';
 import { openConfiguredDatabase } from '../db/open-configured.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { NotFoundError } from '../domain/errors.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../platform/logger.js';
 import { executeCommand, findCommand, UsageError } from './commands.js';
 
 /**

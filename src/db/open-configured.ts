@@ -1,5 +1,5 @@
-import type { Config } from '../config.js';
-import { ConfigError } from '../config.js';
+import type { Config } from '../platform/config.js';
+import { ConfigError } from '../platform/config.js';
 import { DataDirLockedError } from './data-dir-lock.js';
 import { type Database, type DatabaseOptions, openDatabase } from './database.js';
 import { MigrationError } from './migrate.js';

@@ -1,4 +1,4 @@
-import type { Caller } from '../auth.js';
+import type { Caller } from '../security/auth.js';
 import type { DataContext } from '../domain/data-context.js';
 import { twilioErrors } from './errors.js';
 import * as handlers from './handlers.js';

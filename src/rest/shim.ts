@@ -1,8 +1,8 @@
-import type { Caller } from '../auth.js';
+import type { Caller } from '../security/auth.js';
 import type { DataContext } from '../domain/data-context.js';
 import { BadInputError, NotFoundError } from '../domain/errors.js';
-import type { Logger } from '../logger.js';
-import { requestIdOf } from '../request-id.js';
+import type { Logger } from '../platform/logger.js';
+import { requestIdOf } from '../platform/request-id.js';
 import { TwilioError, twilioErrors } from './errors.js';
 import { handlerFor, matchRoute } from './router.js';
 

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate.js';
-import type { Logger } from '../../src/logger.js';
+import type { Logger } from '../../src/platform/logger.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { backend, openTestDatabase, type TestDatabase } from '../helpers/db.js';
 

@@ -1,7 +1,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { type App, type AppOptions, createApp } from '../../src/app.js';
-import { createLogger, type Logger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/platform/logger.js';
 import { openTestDatabase, type TestDatabase } from './db.js';
 import { createScenario, type Scenario } from './scenario.js';
 

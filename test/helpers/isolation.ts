@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { type App, createApp } from '../../src/app.js';
 import { type CreatedApiKey, createApiKey } from '../../src/domain/accounts.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/platform/logger.js';
 import { openTestDatabase, type TestDatabase } from './db.js';
 import { createScenario, type Scenario, type ScenarioOptions } from './scenario.js';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { PrismaClient } from '../../src/db/database.js';
 import type { Credential } from '../../src/domain/credentials.js';
 import type { BindingType } from '../../src/domain/bindings.js';
-import { hashSecret, newAuthToken } from '../../src/domain/secrets.js';
+import { hashSecret, newAuthToken } from '../../src/security/secrets.js';
 import { type SidPrefix, newSid } from '../../src/domain/sids.js';
 
 export interface ScenarioAccount {

@@ -9,7 +9,7 @@ import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import { type App, createApp } from '../../src/app.js';
 import { type CreatedApiKey, createApiKey } from '../../src/domain/accounts.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/platform/logger.js';
 import { createHttpServer } from '../../src/server.js';
 import { openTestDatabase, type TestDatabase } from './db.js';
 import { createScenario, type Scenario, type ScenarioOptions } from './scenario.js';

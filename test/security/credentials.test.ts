@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Binding } from '../../src/domain/bindings.js';
-import { hashSecret, newAuthToken } from '../../src/domain/secrets.js';
+import { hashSecret, newAuthToken } from '../../src/security/secrets.js';
 import { backend } from '../helpers/db.js';
 import { type Answer, basicAuth, type Harness, makeApiKey, startHarness, type TestKey } from '../helpers/isolation.js';
 

@@ -44,9 +44,9 @@ import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../src/app.js';
-import { parseBasicAuth } from '../../src/auth.js';
+import { parseBasicAuth } from '../../src/security/auth.js';
 import { createApiKey } from '../../src/domain/accounts.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/platform/logger.js';
 import { backend, openTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { createScenario } from '../helpers/scenario.js';
 

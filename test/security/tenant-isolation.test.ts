@@ -38,7 +38,7 @@ import {
   visitWithTypeInfo,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { schema } from '../../src/graphql/schema.js';
+import { schema } from '../../src/graphql/schema/index.js';
 import { type Route, routes } from '../../src/rest/router.js';
 import {
   accountSecrets,

@@ -1,12 +1,12 @@
 import type { Server } from 'node:http';
-import { serveAdminChannel } from './admin/channel.js';
-import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
-import { openConfiguredDatabase, runCli } from './db/open-configured.js';
-import { type SeedSummary, seedDemoData } from './db/seed.js';
-import { boundHeapGrowth } from './heap.js';
-import { createLogger } from './logger.js';
-import { createHttpServer } from './server.js';
+import { serveAdminChannel } from '../admin/channel.js';
+import { createApp } from '../app.js';
+import { ConfigError, loadConfig } from '../platform/config.js';
+import { openConfiguredDatabase, runCli } from '../db/open-configured.js';
+import { type SeedSummary, seedDemoData } from '../db/demo/seed.js';
+import { boundHeapGrowth } from '../platform/heap.js';
+import { createLogger } from '../platform/logger.js';
+import { createHttpServer } from '../server.js';
 
 // `npm start`: migrate, seed an empty embedded database with demo data, serve
 // both front doors until SIGINT/SIGTERM.

@@ -1,6 +1,6 @@
-import { countServices, listServices } from '../domain/services.js';
+import { countServices, listServices } from '../../domain/services.js';
 import { builder } from './builder.js';
-import { toConnection } from './connection.js';
+import { toConnection } from '../loading/connection.js';
 import { AccountRef, ServiceRef } from './refs.js';
 
 builder.node(AccountRef, {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { BindingType, Prisma, PrismaClient } from '../generated/prisma/client.js';
-import { type CreatedApiKey, createAccount, createApiKey } from '../domain/accounts.js';
-import { newSid, type SidPrefix } from '../domain/sids.js';
-import { type Logger, silentLogger } from '../logger.js';
+import type { BindingType, Prisma, PrismaClient } from '../../generated/prisma/client.js';
+import { type CreatedApiKey, createAccount, createApiKey } from '../../domain/accounts.js';
+import { newSid, type SidPrefix } from '../../domain/sids.js';
+import { type Logger, silentLogger } from '../../platform/logger.js';
 
 /**
  * Deterministic demo data: two accounts, their push credentials, four services

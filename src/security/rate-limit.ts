@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { RateLimitConfig } from './config.js';
-import type { Logger } from './logger.js';
+import type { RateLimitConfig } from '../platform/config.js';
+import type { Logger } from '../platform/logger.js';
 
 export interface RateLimitVerdict {
   allowed: boolean;

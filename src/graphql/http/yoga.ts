@@ -3,15 +3,15 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, renderGraphiQL, type YogaServerInstance } from 'graphql-yoga';
-import type { Caller } from '../auth.js';
-import type { Limits } from '../config.js';
-import type { DataContext } from '../domain/data-context.js';
-import { DomainError } from '../domain/errors.js';
-import type { Logger } from '../logger.js';
-import { requestIdOf } from '../request-id.js';
-import { createLoaders, type GraphQLContext } from './context.js';
+import type { Caller } from '../../security/auth.js';
+import type { Limits } from '../../platform/config.js';
+import type { DataContext } from '../../domain/data-context.js';
+import { DomainError } from '../../domain/errors.js';
+import type { Logger } from '../../platform/logger.js';
+import { requestIdOf } from '../../platform/request-id.js';
+import { createLoaders, type GraphQLContext } from '../loading/context.js';
 import { graphqlLimitPlugins } from './limits.js';
-import { schema } from './schema.js';
+import { schema } from '../schema/index.js';
 
 export const GRAPHQL_PATH = '/graphql';
 

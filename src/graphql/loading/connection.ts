@@ -1,7 +1,7 @@
 import { Kind, type FieldNode, type GraphQLResolveInfo } from 'graphql';
-import { type Binding, type BindingFilter, type BindingParent, countBindings, listBindings } from '../domain/bindings.js';
-import { type CursorCodec, type CursorScope, type Page, type PageArgs, pageWindow } from '../domain/paging.js';
-import { countUsers, listUsers, type User } from '../domain/users.js';
+import { type Binding, type BindingFilter, type BindingParent, countBindings, listBindings } from '../../domain/bindings.js';
+import { type CursorCodec, type CursorScope, type Page, type PageArgs, pageWindow } from '../../domain/paging.js';
+import { countUsers, listUsers, type User } from '../../domain/users.js';
 import type { GraphQLContext } from './context.js';
 
 /**

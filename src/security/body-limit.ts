@@ -1,4 +1,4 @@
-import { adoptRequestId } from '../request-id.js';
+import { adoptRequestId } from '../platform/request-id.js';
 
 /** The Request and Headers classes to build the copy with. */
 export interface FetchClasses {

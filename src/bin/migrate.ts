@@ -1,6 +1,6 @@
-import { loadConfig } from '../config.js';
-import { createLogger } from '../logger.js';
-import { openConfiguredDatabase, runCli } from './open-configured.js';
+import { loadConfig } from '../platform/config.js';
+import { createLogger } from '../platform/logger.js';
+import { openConfiguredDatabase, runCli } from '../db/open-configured.js';
 
 // `npm run db:migrate`: applies pending migrations to the configured database.
 runCli(async () => {

@@ -1,9 +1,9 @@
 import { GraphQLError } from 'graphql';
-import { findUser } from '../domain/users.js';
+import { findUser } from '../../domain/users.js';
 import { builder } from './builder.js';
-import { bindingsConnection, usersConnection } from './connection.js';
-import { loadAll } from './load.js';
-import { loadServiceWithList } from './prefetch.js';
+import { bindingsConnection, usersConnection } from '../loading/connection.js';
+import { loadAll } from '../loading/load.js';
+import { loadServiceWithList } from '../loading/prefetch.js';
 import { BindingRef, BindingTypeEnum, ServiceRef, UserRef } from './refs.js';
 
 builder.node(ServiceRef, {

@@ -1,7 +1,7 @@
 import type { CredentialCache } from './credential-cache.js';
-import type { PrismaClient } from './generated/prisma/client.js';
-import { isSid } from './domain/sids.js';
-import { verifySecret } from './domain/secrets.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { isSid } from '../domain/sids.js';
+import { verifySecret } from './secrets.js';
 
 /** Who is calling: every query either front door runs is scoped to `accountSid`. */
 export interface Caller {

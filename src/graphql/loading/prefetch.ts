@@ -1,9 +1,9 @@
 import { type FieldNode, getArgumentValues, getNamedType, GraphQLObjectType, type GraphQLResolveInfo, Kind } from 'graphql';
-import { type BindingFilter, serviceWithBindingCount, serviceWithBindings } from '../domain/bindings.js';
-import type { PageArgs } from '../domain/paging.js';
-import { isSid } from '../domain/sids.js';
-import type { Service } from '../domain/services.js';
-import { serviceWithUsers } from '../domain/users.js';
+import { type BindingFilter, serviceWithBindingCount, serviceWithBindings } from '../../domain/bindings.js';
+import type { PageArgs } from '../../domain/paging.js';
+import { isSid } from '../../domain/sids.js';
+import type { Service } from '../../domain/services.js';
+import { serviceWithUsers } from '../../domain/users.js';
 import { bindingCounts, bindingPages, pageArgsOf, selectsOnlyTotalCount, userPages } from './connection.js';
 import type { GraphQLContext } from './context.js';
 

@@ -1,9 +1,9 @@
 import { GraphQLError } from 'graphql';
-import { deleteBinding } from '../domain/bindings.js';
-import { NotFoundError } from '../domain/errors.js';
-import { sidKind } from '../domain/sids.js';
+import { deleteBinding } from '../../domain/bindings.js';
+import { NotFoundError } from '../../domain/errors.js';
+import { sidKind } from '../../domain/sids.js';
 import { builder } from './builder.js';
-import { loadAll, loadRequired } from './load.js';
+import { loadAll, loadRequired } from '../loading/load.js';
 import { BindingRef, BindingTypeEnum, CredentialRef, ServiceRef, UserRef } from './refs.js';
 
 builder.node(BindingRef, {

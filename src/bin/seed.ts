@@ -1,7 +1,7 @@
-import { loadConfig } from '../config.js';
-import { createLogger } from '../logger.js';
-import { openConfiguredDatabase, runCli } from './open-configured.js';
-import { type SeedSummary, seedDemoData } from './seed.js';
+import { loadConfig } from '../platform/config.js';
+import { createLogger } from '../platform/logger.js';
+import { openConfiguredDatabase, runCli } from '../db/open-configured.js';
+import { type SeedSummary, seedDemoData } from '../db/demo/seed.js';
 
 // `npm run seed [-- --json]`: migrates the configured database and loads the
 // deterministic demo data once. Results go to stdout; logs go to stderr.

@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader';
-import type { Caller } from '../auth.js';
-import { type Binding, getBindings } from '../domain/bindings.js';
-import { type Credential, getCredentials } from '../domain/credentials.js';
-import type { DataContext } from '../domain/data-context.js';
-import { getServices, type Service } from '../domain/services.js';
-import { getUsers, type User } from '../domain/users.js';
+import type { Caller } from '../../security/auth.js';
+import { type Binding, getBindings } from '../../domain/bindings.js';
+import { type Credential, getCredentials } from '../../domain/credentials.js';
+import type { DataContext } from '../../domain/data-context.js';
+import { getServices, type Service } from '../../domain/services.js';
+import { getUsers, type User } from '../../domain/users.js';
 
 export interface GraphQLContext {
   caller: Caller;

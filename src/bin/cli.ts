@@ -1,8 +1,8 @@
-import { executeConfigured } from './admin/channel.js';
-import { COMMANDS, type Command, findCommand, optionFlag, parseArgs, UsageError } from './admin/commands.js';
-import { loadConfig } from './config.js';
-import { runCli } from './db/open-configured.js';
-import { createLogger } from './logger.js';
+import { executeConfigured } from '../admin/channel.js';
+import { COMMANDS, type Command, findCommand, optionFlag, parseArgs, UsageError } from '../admin/commands.js';
+import { loadConfig } from '../platform/config.js';
+import { runCli } from '../db/open-configured.js';
+import { createLogger } from '../platform/logger.js';
 
 // `npm run cli -- <command> [--options] [--json]`: credential management and the
 // deletion audit trail, on the configured database. With the embedded database

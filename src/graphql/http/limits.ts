@@ -12,8 +12,8 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { createComplexityRule } from '@pothos/plugin-complexity';
 import { type DocumentNode, GraphQLError, type GraphQLSchema, type ValidationContext, validate } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Limits } from '../config.js';
-import { PRICING_CONTEXT } from './builder.js';
+import type { Limits } from '../../platform/config.js';
+import { PRICING_CONTEXT } from '../schema/builder.js';
 
 /** Directives one document may use (@include/@skip are all our schema has); not configurable. */
 export const MAX_DIRECTIVES = 50;

@@ -1,8 +1,8 @@
-import type { Account } from '../generated/prisma/client.js';
-import type { Binding } from '../domain/bindings.js';
-import type { Credential } from '../domain/credentials.js';
-import type { Service } from '../domain/services.js';
-import type { User } from '../domain/users.js';
+import type { Account } from '../../generated/prisma/client.js';
+import type { Binding } from '../../domain/bindings.js';
+import type { Credential } from '../../domain/credentials.js';
+import type { Service } from '../../domain/services.js';
+import type { User } from '../../domain/users.js';
 import { builder } from './builder.js';
 
 // Declared apart from their fields so the type files can refer to each other.

@@ -1,6 +1,6 @@
 import { builder } from './builder.js';
-import { bindingsConnection } from './connection.js';
-import { loadAll, loadRequired } from './load.js';
+import { bindingsConnection } from '../loading/connection.js';
+import { loadAll, loadRequired } from '../loading/load.js';
 import { BindingRef, BindingTypeEnum, ServiceRef, UserRef } from './refs.js';
 
 builder.node(UserRef, {
