@@ -1,22 +1,21 @@
-import { type Caller, createAuthenticator } from './security/auth.js';
-import { DEFAULT_LIMITS, DEFAULT_RATE_LIMIT, type Limits } from './platform/config.js';
-import { CREDENTIALS_CHANNEL, CredentialCache } from './security/credential-cache.js';
 import type { Database } from './db/database.js';
 import { serverSecret } from './db/server-secrets.js';
 import type { DataContext } from './domain/data-context.js';
 import { CursorCodec } from './domain/paging.js';
-import { createGatewayYoga, GRAPHQL_PATH, type GatewayYoga } from './graphql/http/yoga.js';
-import { limitBody } from './security/body-limit.js';
-import { withSecurityHeaders } from './security/headers.js';
+import { createGraphQLDoor } from './graphql/http/door.js';
+import { GRAPHQL_PATH } from './graphql/http/yoga.js';
+import { DEFAULT_LIMITS, DEFAULT_RATE_LIMIT, type Limits } from './platform/config.js';
+import type { FrontDoor, Refusal, RequestFacts } from './platform/front-door.js';
 import type { Logger } from './platform/logger.js';
-import { createRateLimiter, type RateLimiter, type RateLimiterSettings } from './security/rate-limit.js';
-import { requestIdOf } from './platform/request-id.js';
-import { TwilioError } from './rest/errors.js';
-import { createRestShim, REST_PREFIX } from './rest/shim.js';
+import { requestIdFrom } from './platform/request-id.js';
+import { createRestShim } from './rest/shim.js';
+import { createAuthenticator } from './security/auth.js';
+import { limitBody } from './security/body-limit.js';
+import { CREDENTIALS_CHANNEL, CredentialCache } from './security/credential-cache.js';
+import { withSecurityHeaders } from './security/headers.js';
+import { createRateLimiter, type RateLimiterSettings } from './security/rate-limit.js';
 
 export interface App {
-  data: DataContext;
-  yoga: GatewayYoga;
   /** Answers any request of the gateway (both front doors), in-process. */
   fetch(request: Request): Promise<Response>;
   close(): Promise<void>;
@@ -30,66 +29,64 @@ export interface AppOptions {
   rateLimit?: Partial<RateLimiterSettings>;
 }
 
-type FrontDoor = 'graphql' | 'rest';
-
 /**
  * Wires the domain layer to the front doors over an opened, migrated database.
  * Every request to a front door passes the same gates first: body size,
  * authentication (once per request; verified credentials are cached while the
- * database notifies every change to them), rate limit per credential.
+ * database notifies every change to them), rate limit per credential. The
+ * door gets what the gates found out (RequestFacts) and words their refusals.
  */
 export async function createApp(db: Database, logger: Logger, options: AppOptions = {}): Promise<App> {
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const data: DataContext = { prisma: db.prisma, cursors: new CursorCodec(await serverSecret(db.prisma, 'cursor-key')) };
   const credentials = new CredentialCache();
-  const callerOf = createAuthenticator(db.prisma, { cache: credentials });
-  const rateLimiter: RateLimiter = createRateLimiter({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit }, logger);
-  const yoga = createGatewayYoga({ data, logger, limits, callerOf });
-  const rest = createRestShim({ data, logger, publicUrl: options.publicUrl, callerOf, Response: yoga.fetchAPI.Response });
+  const authenticate = createAuthenticator(db.prisma, { cache: credentials });
+  const rateLimiter = createRateLimiter({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit }, logger);
+  const doors: FrontDoor[] = [createGraphQLDoor({ data, logger, limits }), createRestShim({ data, logger, publicUrl: options.publicUrl })];
   const stopListening = await listenForCredentialChanges(db, credentials, logger);
 
-  async function route(request: Request, frontDoor: FrontDoor | undefined): Promise<Response> {
-    if (!frontDoor) {
+  /** The gates, then the door; a refusal in the door's words. */
+  async function pass(door: FrontDoor, request: Request, requestId: string): Promise<Response | Refusal> {
+    const bounded = await limitBody(request, limits.maxBodyBytes);
+    if (!bounded) return { reason: 'body-too-large', maxBytes: limits.maxBodyBytes };
+    const caller = await authenticate(bounded.headers.get('authorization'));
+    if (caller) {
+      const verdict = await rateLimiter.consume(caller.credentialSid);
+      if (!verdict.allowed) return { reason: 'rate-limited', retryAfterSeconds: verdict.retryAfterSeconds };
+    }
+    const facts: RequestFacts = { requestId, caller };
+    return door.serve(bounded, facts);
+  }
+
+  async function serve(door: FrontDoor | undefined, request: Request, requestId: string): Promise<Response> {
+    if (!door) {
       const { pathname } = new URL(request.url);
       if (pathname === '/health') return Response.json({ status: 'ok' });
       return Response.json({ error: 'not found', graphql: GRAPHQL_PATH }, { status: 404 });
     }
-    const bounded = await limitBody(request, limits.maxBodyBytes, yoga.fetchAPI);
-    if (!bounded) return refuse(frontDoor, 413, `Request body larger than ${limits.maxBodyBytes} bytes`);
-    const caller: Caller | null = await callerOf(bounded);
-    if (caller) {
-      const verdict = await rateLimiter.consume(caller.credentialSid);
-      if (!verdict.allowed) {
-        return refuse(frontDoor, 429, 'Too many requests for this credential; retry later', {
-          'retry-after': String(verdict.retryAfterSeconds),
-        });
-      }
+    try {
+      const outcome = await pass(door, request, requestId);
+      return 'reason' in outcome ? door.refuse(outcome) : outcome;
+    } catch (err) {
+      // A client that hangs up while its body is read is not the gateway's failure.
+      if (request.signal.aborted) logger.debug('client went away before its request was read', { requestId });
+      else logger.error('request failed before reaching a front door', { requestId, err });
+      return door.refuse({ reason: 'unavailable' });
     }
-    return frontDoor === 'graphql' ? graphqlShaped(await yoga.fetch(bounded)) : rest(bounded);
   }
 
   return {
-    data,
-    yoga,
     async fetch(request) {
       const started = performance.now();
-      const requestId = requestIdOf(request);
+      const requestId = requestIdFrom(request.headers.get('x-request-id'));
       const { pathname } = new URL(request.url);
-      const frontDoor = frontDoorOf(pathname);
-      let response: Response;
-      try {
-        response = await route(request, frontDoor);
-      } catch (err) {
-        // A client that hangs up while its body is read is not the gateway's failure.
-        if (request.signal.aborted) logger.debug('client went away before its request was read', { requestId });
-        else logger.error('request failed before reaching a front door', { requestId, err });
-        response = refuse(frontDoor ?? 'graphql', 503, 'Unexpected error.');
-      }
+      const door = doors.find((d) => d.owns(pathname));
+      const response = await serve(door, request, requestId);
       response.headers.set('x-request-id', requestId);
       logger.info('request', {
         requestId,
         method: request.method,
-        path: redactPath(pathname),
+        path: door ? door.logPath(pathname) : pathname,
         status: response.status,
         ms: Math.round(performance.now() - started),
       });
@@ -130,47 +127,4 @@ async function listenForCredentialChanges(db: Database, cache: CredentialCache, 
     logger.warn('credential cache off: cannot listen for credential changes, every request checks the database', { err });
     return async () => {};
   }
-}
-
-function frontDoorOf(pathname: string): FrontDoor | undefined {
-  if (pathname === GRAPHQL_PATH || pathname.startsWith(`${GRAPHQL_PATH}/`)) return 'graphql';
-  if (pathname === REST_PREFIX || pathname.startsWith(`${REST_PREFIX}/`)) return 'rest';
-  return undefined;
-}
-
-const GRAPHQL_STATUS_CODES: Record<number, string> = {
-  404: 'NOT_FOUND',
-  405: 'METHOD_NOT_ALLOWED',
-  406: 'NOT_ACCEPTABLE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-};
-
-/** Yoga answers some transport errors (404, 405, 406) with an empty body; give them the GraphQL error shape. */
-function graphqlShaped(response: Response): Response {
-  if (response.status < 400 || response.headers.get('content-type')) return response;
-  const code = GRAPHQL_STATUS_CODES[response.status] ?? 'BAD_REQUEST';
-  const message =
-    response.status === 406
-      ? 'Not acceptable: accept application/json or application/graphql-response+json'
-      : `${code.toLowerCase().replaceAll('_', ' ')}`;
-  const headers = new Headers(response.headers);
-  headers.set('content-type', 'application/json; charset=utf-8');
-  return new Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), { status: response.status, headers });
-}
-
-/** A gate's refusal in the shape of the front door it guards. */
-function refuse(frontDoor: FrontDoor, status: number, message: string, headers: Record<string, string> = {}): Response {
-  if (frontDoor === 'rest') {
-    const code = status === 429 ? 20429 : status === 413 ? 20001 : 20500;
-    return Response.json(new TwilioError(status, code, message).body(), { status, headers });
-  }
-  const code = status === 429 ? 'RATE_LIMITED' : status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL_SERVER_ERROR';
-  return Response.json({ errors: [{ message, extensions: { code } }] }, { status, headers });
-}
-
-/** User identities can appear in REST paths (`/Users/{identity}/…`); logs keep only SIDs. */
-export function redactPath(pathname: string): string {
-  return pathname.replace(/(\/Users\/)([^/]+)/, (_m, prefix: string, segment: string) =>
-    /^US[0-9a-f]{32}$/.test(segment) ? prefix + segment : `${prefix}[identity]`,
-  );
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Caller } from '../src/security/auth.js';
+import type { Caller } from '../src/domain/caller.js';
 import { countBindings, deleteBinding } from '../src/domain/bindings.js';
 import type { DataContext } from '../src/domain/data-context.js';
 import { CursorCodec } from '../src/domain/paging.js';

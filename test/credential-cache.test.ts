@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../src/app.js';
-import type { Caller } from '../src/security/auth.js';
+import type { Caller } from '../src/domain/caller.js';
 import { CREDENTIALS_CHANNEL, CredentialCache } from '../src/security/credential-cache.js';
 import { type Database, listenerApplicationName, openDatabase } from '../src/db/database.js';
 import { listenPostgres } from '../src/db/notifications.js';

@@ -65,7 +65,7 @@ describe('log redaction', () => {
 
 describe('access log paths', () => {
   it('keep user SIDs but never identities', async () => {
-    const { redactPath } = await import('../src/app.js');
+    const { redactPath } = await import('../src/rest/shim.js');
     const IS = `IS${'a'.repeat(32)}`;
     const US = `US${'b'.repeat(32)}`;
     expect(redactPath(`/v2/Services/${IS}/Users/${US}/Bindings`)).toBe(`/v2/Services/${IS}/Users/${US}/Bindings`);

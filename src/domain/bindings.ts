@@ -1,6 +1,6 @@
 import { type Binding, type BindingType, Prisma } from '../generated/prisma/client.js';
 import type { DataContext } from './data-context.js';
-import type { Caller } from '../security/auth.js';
+import type { Caller } from './caller.js';
 import { ForbiddenError, NotFoundError } from './errors.js';
 import { type KeysetList, keysetCounts, listPages, pageWithParent } from './keyset.js';
 import { type Service, SERVICE_COLUMNS, servicesOf } from './services.js';

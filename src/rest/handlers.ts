@@ -7,7 +7,7 @@ import { isSid } from '../domain/sids.js';
 import * as users from '../domain/users.js';
 import { twilioErrors } from './errors.js';
 import { listEnvelope, readListParams, withPageToken } from './paging.js';
-import type { RestRequest, RestResult } from './router.js';
+import type { RestRequest, RestResult } from './request.js';
 import { bindingBody, serviceBody, serviceUrl, userBindingBody, userBody, userUrl } from './serialize.js';
 
 // Thin translations: Twilio parameters in, domain calls, Twilio bodies out.

@@ -1,8 +1,8 @@
-import type { Caller } from '../security/auth.js';
+import { Response } from '@whatwg-node/fetch';
 import type { DataContext } from '../domain/data-context.js';
 import { BadInputError, NotFoundError } from '../domain/errors.js';
+import type { FrontDoor, Refusal, RequestFacts } from '../platform/front-door.js';
 import type { Logger } from '../platform/logger.js';
-import { requestIdOf } from '../platform/request-id.js';
 import { TwilioError, twilioErrors } from './errors.js';
 import { handlerFor, matchRoute } from './router.js';
 
@@ -13,24 +13,20 @@ export interface RestShimOptions {
   logger: Logger;
   /** Origin for absolute URLs in bodies; the request's own origin when unset. */
   publicUrl?: string | undefined;
-  /** The request's authenticated caller, or null (shared with the other gates, so it runs once). */
-  callerOf: (request: Request) => Promise<Caller | null>;
-  /** The Response class to answer with (the HTTP adapter's own is cheaper than the built-in one); the built-in by default. */
-  Response?: typeof Response;
 }
 
 /**
  * The Twilio-shaped front door: `/v2/Services/{ServiceSid}/Bindings…` answered
  * the way chat.twilio.com answers them, so Twilio's helper libraries work
  * unchanged. Every failure is a Twilio error body; none is a 500 with details.
+ * Answers are built with the HTTP adapter's own Response class, which is
+ * cheaper than Node's built-in one.
  */
-export function createRestShim({ data, logger, publicUrl, callerOf, Response: ResponseClass = Response }: RestShimOptions) {
-  return async function handle(request: Request): Promise<Response> {
-    const requestId = requestIdOf(request);
+export function createRestShim({ data, logger, publicUrl }: RestShimOptions): FrontDoor {
+  async function serve(request: Request, { caller, requestId }: RequestFacts): Promise<Response> {
     const url = new URL(request.url);
     let result: { status: number; body: unknown; headers?: Record<string, string> };
     try {
-      const caller = await callerOf(request);
       if (!caller) throw twilioErrors.unauthenticated();
       const match = matchRoute(url.pathname);
       const handler = handlerFor(match, request.method, url.pathname);
@@ -47,12 +43,37 @@ export function createRestShim({ data, logger, publicUrl, callerOf, Response: Re
       const error = toTwilioError(err, url.pathname, logger, requestId);
       result = { status: error.status, body: error.body(), headers: error.headers };
     }
-    if (result.body === null) return new ResponseClass(null, { status: result.status });
-    return new ResponseClass(JSON.stringify(result.body), {
-      status: result.status,
-      headers: { 'content-type': 'application/json; charset=utf-8', ...result.headers },
-    });
+    return answer(result.status, result.body, result.headers);
+  }
+
+  return {
+    name: 'rest',
+    owns: (pathname) => pathname === REST_PREFIX || pathname.startsWith(`${REST_PREFIX}/`),
+    serve,
+    refuse: (refusal) => {
+      const error = refusalError(refusal);
+      return globalThis.Response.json(error.body(), { status: error.status, headers: error.headers });
+    },
+    logPath: redactPath,
   };
+}
+
+function answer(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  if (body === null) return new Response(null, { status });
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
+}
+
+function refusalError(refusal: Refusal): TwilioError {
+  switch (refusal.reason) {
+    case 'body-too-large':
+      return new TwilioError(413, 20001, `Request body larger than ${refusal.maxBytes} bytes`);
+    case 'rate-limited':
+      return new TwilioError(429, 20429, 'Too many requests for this credential; retry later', undefined, {
+        'retry-after': String(refusal.retryAfterSeconds),
+      });
+    case 'unavailable':
+      return new TwilioError(503, 20500, 'Unexpected error.');
+  }
 }
 
 function toTwilioError(err: unknown, path: string, logger: Logger, requestId: string): TwilioError {
@@ -61,4 +82,11 @@ function toTwilioError(err: unknown, path: string, logger: Logger, requestId: st
   if (err instanceof BadInputError) return twilioErrors.invalidParameter(err.message);
   logger.error('unexpected error in the REST shim', { requestId, path, err });
   return new TwilioError(500, 20500, 'Internal Server Error');
+}
+
+/** User identities can appear in REST paths (`/Users/{identity}/…`); logs keep only SIDs. */
+export function redactPath(pathname: string): string {
+  return pathname.replace(/(\/Users\/)([^/]+)/, (_m, prefix: string, segment: string) =>
+    /^US[0-9a-f]{32}$/.test(segment) ? prefix + segment : `${prefix}[identity]`,
+  );
 }

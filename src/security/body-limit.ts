@@ -1,20 +1,14 @@
-import { adoptRequestId } from '../platform/request-id.js';
-
-/** The Request and Headers classes to build the copy with. */
-export interface FetchClasses {
-  Request: typeof Request;
-  Headers: typeof Headers;
-}
+import { Headers, Request } from '@whatwg-node/fetch';
 
 /**
  * Reads a request's body up to `maxBytes` and hands on an equivalent request
  * whose body is already in memory, or `null` when the body is larger: the
  * front doors never see more than the limit, however the body is framed.
- * The copy is built with `fetch` (the front doors' own classes: the built-in
+ * The copy is built with the HTTP adapter's own fetch classes (the built-in
  * Request sets up streams and an AbortSignal for every instance, which costs
  * more than the rest of a small request).
  */
-export async function limitBody(request: Request, maxBytes: number, fetch: FetchClasses = globalThis): Promise<Request | null> {
+export async function limitBody(request: Request, maxBytes: number): Promise<Request | null> {
   if (request.body === null) return request;
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (declared > maxBytes) return null;
@@ -31,16 +25,14 @@ export async function limitBody(request: Request, maxBytes: number, fetch: Fetch
     }
     chunks.push(value);
   }
-  const headers = new fetch.Headers(request.headers);
+  const headers = new Headers(request.headers);
   // Media types are case-insensitive; the front doors compare them in lower case.
   const type = headers.get('content-type');
   if (type) headers.set('content-type', type.replace(/^[^;]*/, (media) => media.trim().toLowerCase()));
-  const copy = new fetch.Request(request.url, {
+  return new Request(request.url, {
     method: request.method,
     headers,
     body: Buffer.concat(chunks),
     signal: request.signal,
   });
-  adoptRequestId(request, copy);
-  return copy;
 }

@@ -1,4 +1,4 @@
-import type { Caller } from './auth.js';
+import type { Caller } from '../domain/caller.js';
 
 /** The channel the credentials_changed_notify trigger (migration 20261121120000) notifies. */
 export const CREDENTIALS_CHANNEL = 'credentials_changed';

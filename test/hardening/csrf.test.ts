@@ -5,7 +5,7 @@
  * GraphiQL, curl) need nothing more. And no CORS: no origin is granted access.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSRF_HEADER } from '../../src/graphql/http/yoga.js';
+import { CSRF_HEADER } from '../../src/graphql/http/plugins.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;

@@ -9,7 +9,7 @@ import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../src/platform/config.js';
 import { MAX_DIRECTIVES } from '../../src/graphql/http/limits.js';
-import { DEFAULT_QUERY } from '../../src/graphql/http/yoga.js';
+import { DEFAULT_QUERY } from '../../src/graphql/http/graphiql.js';
 import { type GraphQLResult, startTestApp, type TestApp, warmCredentialCache } from '../helpers/app.js';
 
 let t: TestApp;

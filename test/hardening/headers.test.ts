@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSRF_HEADER } from '../../src/graphql/http/yoga.js';
+import { CSRF_HEADER } from '../../src/graphql/http/plugins.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { listen, type Listening } from '../helpers/server.js';
 

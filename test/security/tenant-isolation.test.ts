@@ -39,7 +39,7 @@ import {
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../src/graphql/schema/index.js';
-import { type Route, routes } from '../../src/rest/router.js';
+import { type Route, routes } from '../../src/rest/routes.js';
 import {
   accountSecrets,
   type Answer,

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Caller } from '../../security/auth.js';
+import type { Caller } from '../../domain/caller.js';
 import { type Binding, getBindings } from '../../domain/bindings.js';
 import { type Credential, getCredentials } from '../../domain/credentials.js';
 import type { DataContext } from '../../domain/data-context.js';
