@@ -1,3 +1,4 @@
+// @ts-check
 // `npm --prefix bench run cpu [-- w1,w5 [requests]]`
 //
 // CPU time the gateway's own process spends per request, in-process (no HTTP,
@@ -10,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { createApp } from '../src/app.ts';
 import { openDatabase } from '../src/db/database.ts';
-import { createLogger } from '../src/logger.ts';
+import { createLogger } from '../src/platform/logger.ts';
 import { databaseUrl } from './lib/db.mjs';
 import { BENCH_DIR } from './lib/servers.mjs';
 import { buildRequests, CURSOR_QUERIES, graphqlBody, SUPPORTED } from './lib/workloads.mjs';
@@ -21,7 +22,7 @@ const requests = Number(requestsArg);
 
 const seedRun = spawnSync(process.execPath, ['--import', 'tsx', 'seed.mjs', '--json'], { cwd: BENCH_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 if (seedRun.status !== 0) process.exit(1);
-const seed = JSON.parse(seedRun.stdout.trim().split('\n').at(-1));
+const seed = JSON.parse(/** @type {string} */ (seedRun.stdout.trim().split('\n').at(-1)));
 const authorization = `Basic ${Buffer.from(`${seed.accountSid}:${seed.authToken}`).toString('base64')}`;
 
 const db = await openDatabase({ databaseUrl: databaseUrl() });

@@ -1,3 +1,4 @@
+// @ts-check
 // `npm --prefix bench run profile -- <contender> <workload> [seconds]`
 // e.g. `npm --prefix bench run profile -- graphql w1 10`
 //
@@ -24,7 +25,7 @@ checkRootInstall();
 const url = databaseUrl();
 const seedRun = spawnSync(process.execPath, ['--import', 'tsx', 'seed.mjs', '--json'], { cwd: BENCH_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 if (seedRun.status !== 0) process.exit(1);
-const seed = JSON.parse(seedRun.stdout.trim().split('\n').at(-1));
+const seed = JSON.parse(/** @type {string} */ (seedRun.stdout.trim().split('\n').at(-1)));
 const authorization = `Basic ${Buffer.from(`${seed.accountSid}:${seed.authToken}`).toString('base64')}`;
 
 const kind = contender === 'graphql' || contender === 'rest' ? 'gateway' : contender;

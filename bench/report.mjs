@@ -1,3 +1,4 @@
+// @ts-check
 // Summaries, ratios and target checks over the raw round results, and the
 // RESULTS.md rendering. `npm --prefix bench run report` re-renders RESULTS.md
 // from results/latest.json.

@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run bench`: seeds DATABASE_URL if needed, starts every contender,
 // checks their answers against SQL, counts SQL statements per request, runs
 // the interleaved load rounds, probes latency at three data sizes and writes
@@ -176,9 +177,9 @@ function runSeed(url, extraArgs) {
     child.once('exit', (code) => {
       if (code !== 0) return reject(new Error(`seed failed (exit ${code})`));
       try {
-        resolve(JSON.parse(out.trim().split('\n').at(-1)));
+        resolve(JSON.parse(/** @type {string} */ (out.trim().split('\n').at(-1))));
       } catch (err) {
-        reject(new Error(`seed printed no JSON: ${err.message}`));
+        reject(new Error(`seed printed no JSON: ${/** @type {Error} */ (err).message}`));
       }
     });
   });
@@ -230,7 +231,7 @@ async function checkAnswers(servers, requests, expected) {
         const answer = normalize(c, w, await send(servers[SERVER_OF[c]], requests[c][w]));
         verdicts[`${c}.${w}`] = difference(expected[w], answer) ?? 'ok';
       } catch (err) {
-        verdicts[`${c}.${w}`] = `failed: ${err.message}`;
+        verdicts[`${c}.${w}`] = `failed: ${/** @type {Error} */ (err).message}`;
       }
       if (verdicts[`${c}.${w}`] !== 'ok') log(`ANSWER MISMATCH ${c} ${w}: ${verdicts[`${c}.${w}`]}`);
     }
@@ -288,6 +289,8 @@ async function measure(server, request, contender, dbName) {
   const pgAll1 = postgresServerCpu();
   const pg1 = postgresBackendsCpu(dbName);
   const peak = rss.stop().get(server.pid);
+  // processCpuMs() is null only if the server died, which the window's errors show.
+  const cpuMs = /** @type {number} */ (cpu1) - /** @type {number} */ (cpu0);
   const n = latencies.length;
   const p = percentiles(latencies);
   return {
@@ -299,12 +302,12 @@ async function measure(server, request, contender, dbName) {
     p99_ms: round3(p.p99),
     mean_ms: round3(p.mean),
     max_ms: round3(p.max),
-    cpu_ms_per_req: n ? round3((cpu1 - cpu0) / n) : null,
+    cpu_ms_per_req: n ? round3(cpuMs / n) : null,
     // Whole server (includes parallel workers and anything else PostgreSQL ran meanwhile).
     pg_cpu_ms_per_req: n ? round3((pgAll1 - pgAll0) / n) : null,
     // Only the bench database's backends (steadier, but blind to parallel workers).
     pg_backend_cpu_ms_per_req: n ? round3(backendsCpuDelta(pg0, pg1) / n) : null,
-    server_cpu_share: round3((cpu1 - cpu0) / 1000 / elapsed),
+    server_cpu_share: round3(cpuMs / 1000 / elapsed),
     rss_peak_mb: round2(peak),
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
@@ -323,8 +326,9 @@ async function scaleProbe(url, dbName, mainSeed) {
     try {
       dbUrl = await ensureDatabase(url, name);
     } catch (err) {
-      log(`scale probe: cannot create database ${name} (${err.message}); skipped`);
-      return { skipped: `cannot create database ${name}: ${err.message}` };
+      const { message } = /** @type {Error} */ (err);
+      log(`scale probe: cannot create database ${name} (${message}); skipped`);
+      return { skipped: `cannot create database ${name}: ${message}` };
     }
     const seed = await runSeed(dbUrl, sizeArgs(bindings, Math.max(20, Math.round(bindings / 10))));
     sizes.push({ bindings, dbUrl, db: name, seed });

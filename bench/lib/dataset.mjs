@@ -1,3 +1,4 @@
+// @ts-check
 // Deterministic synthetic data set for the benchmark: one account, N services
 // with a skewed size distribution (the first holds ~30% of the bindings),
 // users spread the same way, and bindings scattered over the table in random
@@ -124,7 +125,11 @@ export function apportion(total, weights, min = 0) {
   return parts.map((p) => p + min);
 }
 
-/** Sizes → the data set's identity: its label, account, services and their sizes (no rows yet). */
+/**
+ * Sizes → the data set's identity: its label, account, services and their sizes (no rows yet).
+ *
+ * @param {{ bindings: number, users: number, services: number }} [sizes]
+ */
 export function planDataset(sizes = DEFAULT_SIZES) {
   const { bindings, users, services } = sizes;
   if (!(services >= 1 && users >= services && bindings >= users)) {

@@ -1,3 +1,4 @@
+// @ts-check
 import pg from 'pg';
 
 /** DATABASE_URL, required: the benchmark never falls back to the embedded PGlite. */

@@ -1,3 +1,4 @@
+// @ts-check
 // One load window with autocannon, recording every response time (in
 // fractional milliseconds, from autocannon's 'response' event) so that
 // percentiles are not rounded to whole milliseconds.
@@ -8,6 +9,9 @@ import autocannon from 'autocannon';
  * Runs autocannon against `base` with `request` ({ method, path, headers, body })
  * for `duration` seconds over `connections` connections. `verify(body)` is
  * called on every response body (false counts as a mismatch).
+ *
+ * @param {{ base: string, request: import('./workloads.mjs').BenchRequest, connections: number, duration: number, verify?: (body: string) => boolean }} options
+ * @returns {Promise<{ result: autocannon.Result, latencies: Float64Array, elapsed: number }>}
  */
 export function runLoad({ base, request, connections, duration, verify }) {
   return new Promise((resolve, reject) => {
@@ -23,7 +27,8 @@ export function runLoad({ base, request, connections, duration, verify }) {
         connections,
         duration,
         timeout: 10,
-        ...(verify ? { verifyBody: verify } : {}),
+        // autocannon hands verifyBody the response body as a string (its types allow a Buffer too).
+        ...(verify ? { verifyBody: /** @type {(body: unknown) => boolean} */ (verify) } : {}),
       },
       (err, result) => {
         if (err) return reject(err);

@@ -1,3 +1,4 @@
+// @ts-check
 // The parameters the workloads need, read from a seeded database: the largest
 // service, one identity with ten bindings in it, one binding in the middle of
 // it, and the sid 101 rows before its end (W2 pages from there: 50 rows,

@@ -1,3 +1,4 @@
+// @ts-check
 // Process accounting from /proc (Linux): CPU time of one process, of the
 // PostgreSQL backends serving one database, and resident memory.
 

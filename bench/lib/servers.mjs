@@ -1,3 +1,4 @@
+// @ts-check
 // Starting and stopping the contenders' server processes. Each is started as
 // a `node` process directly (never through npm or a tsx wrapper), so the pid
 // we hold is the process that serves, and its /proc CPU and memory are the
@@ -15,12 +16,13 @@ export const LOG_DIR = path.join(BENCH_DIR, '.logs');
 
 const running = new Set();
 
+/** @returns {Promise<number>} */
 export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);
     srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
+      const { port } = /** @type {net.AddressInfo} */ (srv.address());
       srv.close(() => resolve(port));
     });
   });
@@ -42,15 +44,20 @@ export function checkRootInstall() {
 /**
  * Starts one contender server: 'gateway' (serves both GraphQL and REST),
  * 'postgraphile' or 'raw'. Resolves once it answers HTTP.
+ *
+ * @param {string} kind
+ * @param {string} databaseUrl
+ * @param {{ logName?: string, nodeArgs?: string[], env?: Record<string, string> }} [options]
  */
 export async function startServer(kind, databaseUrl, { logName = kind, nodeArgs = [], env: extraEnv = {} } = {}) {
   const port = await freePort();
+  /** @type {NodeJS.ProcessEnv} */
   const env = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', ...extraEnv };
   let args;
   let cwd;
   if (kind === 'gateway') {
     cwd = ROOT_DIR;
-    args = [...nodeArgs, 'dist/main.js'];
+    args = [...nodeArgs, 'dist/bin/main.js'];
     Object.assign(env, {
       LOG_LEVEL: 'warn',
       RATE_LIMIT_REQUESTS: '0',

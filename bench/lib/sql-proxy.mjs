@@ -1,3 +1,4 @@
+// @ts-check
 // A counting TCP proxy in front of PostgreSQL: it forwards bytes unchanged
 // and reads the frontend side of the wire protocol to count SQL statements.
 // A statement is one simple-protocol Query ('Q') or one extended-protocol
@@ -21,11 +22,18 @@ export function classify(sql) {
 }
 
 export class SqlCountingProxy {
+  /** @param {{ targetHost: string, targetPort: number }} target */
   constructor({ targetHost, targetPort }) {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
+    /** @type {Set<net.Socket>} */
     this.sockets = new Set();
-    this.reset();
+    /** @type {net.Server | undefined} */
+    this.server = undefined;
+    /** @type {Record<'total' | ReturnType<typeof classify>, number>} */
+    this.counts = { total: 0, transaction: 0, session: 0, listener: 0, auth: 0, data: 0 };
+    /** @type {Map<string, number>} statement text → how many times it ran */
+    this.texts = new Map();
   }
 
   reset() {
@@ -45,14 +53,17 @@ export class SqlCountingProxy {
     this.texts.set(key, (this.texts.get(key) ?? 0) + 1);
   }
 
+  /** @returns {Promise<number>} the port it listens on */
   listen(port = 0, host = '127.0.0.1') {
-    this.server = net.createServer((client) => this.connection(client));
+    const server = net.createServer((client) => this.connection(client));
+    this.server = server;
     return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => resolve(this.server.address().port));
+      server.once('error', reject);
+      server.listen(port, host, () => resolve(/** @type {net.AddressInfo} */ (server.address()).port));
     });
   }
 
+  /** @returns {Promise<void>} */
   close() {
     for (const s of this.sockets) s.destroy();
     return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));

@@ -1,3 +1,4 @@
+// @ts-check
 // The seven workloads as each contender asks for them, and how to read each
 // answer back into a comparable form (sids in order, hasNextPage, counts).
 
@@ -58,6 +59,8 @@ export const CURSOR_QUERIES = {
   postgraphile: `query Deep($service: String!) { serviceBySid(sid: $service) { ${PGL_LIST}(last: 101, orderBy: PRIMARY_KEY_ASC) { edges { cursor node { sid } } } } }`,
 };
 
+/** @typedef {{ method: 'GET' | 'POST', path: string, headers?: Record<string, string>, body?: string }} BenchRequest */
+
 export function graphqlBody(query, variables) {
   return JSON.stringify({ query, variables });
 }
@@ -68,12 +71,14 @@ export function graphqlBody(query, variables) {
  * params.deepAfterSid.
  */
 export function buildRequests(params, cursors, authorization) {
+  /** @type {(query: string, variables: object) => BenchRequest} */
   const gql = (query, variables) => ({
     method: 'POST',
     path: '/graphql',
     headers: { 'content-type': 'application/json', accept: 'application/json', authorization },
     body: graphqlBody(query, variables),
   });
+  /** @type {(path: string) => BenchRequest} */
   const get = (path) => ({ method: 'GET', path, headers: { accept: 'application/json', authorization } });
   const s = params.serviceSid;
   const svc = { service: s };

@@ -1,3 +1,4 @@
+// @ts-check
 // PostGraphile v5 (amber preset + connection-filter plugin) over the bench
 // database's `public` schema, served by grafserv on node:http at /graphql.
 // No authentication and no row-level security: it sees every row (a caveat of
@@ -60,7 +61,7 @@ server.keepAliveTimeout = 65_000;
 await serv.addTo(server);
 await pgl.getSchema();
 server.listen(port, host, () => {
-  const address = server.address();
+  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
   process.stdout.write(`LISTENING ${JSON.stringify({ port: address.port })}\n`);
 });
 

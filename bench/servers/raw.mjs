@@ -1,3 +1,4 @@
+// @ts-check
 // The physical ceiling: node:http + a pg Pool (10 connections, like the
 // others), one named prepared statement per workload with the ideal SQL, rows
 // serialised with JSON.stringify. No authentication, no tenant scoping, no
@@ -80,7 +81,7 @@ const handlers = {
 };
 
 const server = createServer(async (req, res) => {
-  const url = new URL(req.url, 'http://raw');
+  const url = new URL(/** @type {string} */ (req.url), 'http://raw');
   const handler = handlers[url.pathname.slice(1)];
   req.resume();
   if (!handler) {
@@ -92,12 +93,13 @@ const server = createServer(async (req, res) => {
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
     res.end(body);
   } catch (err) {
-    res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(err?.message ?? err) }));
+    res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(/** @type {any} */ (err)?.message ?? err) }));
   }
 });
 server.keepAliveTimeout = 65_000;
 server.listen(Number(process.env.PORT ?? 0), process.env.HOST || '127.0.0.1', () => {
-  process.stdout.write(`LISTENING ${JSON.stringify({ port: server.address().port, w7: W7_SQL })}\n`);
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+  process.stdout.write(`LISTENING ${JSON.stringify({ port, w7: W7_SQL })}\n`);
 });
 
 const stop = () => {

@@ -1,6 +1,7 @@
 /**
  * Validates REST bodies against Twilio's own OpenAPI excerpt
- * (shared/twilio/chat_v2_bindings.openapi.json), tightened to the wire
+ * (test/fixtures/twilio/chat_v2_bindings.openapi.json, vendored unchanged from
+ * twilio/twilio-oai: see the README beside it), tightened to the wire
  * contract of BINDINGS_API.md:
  *
  * - every property of a schema must be present (`required` = all of them; null
@@ -20,7 +21,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { expect } from 'vitest';
 
-export const OPENAPI_PATH = new URL('../../../shared/twilio/chat_v2_bindings.openapi.json', import.meta.url);
+export const OPENAPI_PATH = new URL('../fixtures/twilio/chat_v2_bindings.openapi.json', import.meta.url);
 
 export type BodyKind = 'binding' | 'userBinding' | 'service' | 'user' | 'bindingList' | 'userBindingList';
 
