@@ -27,6 +27,8 @@ export interface AppOptions {
   limits?: Partial<Limits>;
   /** RATE_LIMIT_* and REDIS_URL settings (DEFAULT_RATE_LIMIT where left out); `requests: 0` turns limiting off. */
   rateLimit?: Partial<RateLimiterSettings>;
+  /** GraphQL `service(sid)` reads its first list in the same statement (default true; tests turn it off to compare answers with the plain path). */
+  readAhead?: boolean;
 }
 
 /**
@@ -42,7 +44,7 @@ export async function createApp(db: Database, logger: Logger, options: AppOption
   const credentials = new CredentialCache();
   const authenticate = createAuthenticator(db.prisma, { cache: credentials });
   const rateLimiter = createRateLimiter({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit }, logger);
-  const doors: FrontDoor[] = [createGraphQLDoor({ data, logger, limits }), createRestShim({ data, logger, publicUrl: options.publicUrl })];
+  const doors: FrontDoor[] = [createGraphQLDoor({ data, logger, limits, readAhead: options.readAhead }), createRestShim({ data, logger, publicUrl: options.publicUrl })];
   const stopListening = await listenForCredentialChanges(db, credentials, logger);
 
   /** The gates, then the door; a refusal in the door's words. */

@@ -1,4 +1,4 @@
-import type { ApiKeyScope, Prisma, PrismaClient } from '../generated/prisma/client.js';
+import type { Account, ApiKeyScope, Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { NotFoundError } from './errors.js';
 import { hashSecret, newApiKeySecret, newAuthToken } from '../security/secrets.js';
 import { isSid, newSid } from './sids.js';
@@ -81,6 +81,15 @@ export async function rotateAuthToken(prisma: AccountsDb, accountSid: string): P
   const { count } = await prisma.account.updateMany({ where: { sid: accountSid }, data: { authTokenHash: hashSecret(authToken) } });
   if (count === 0) throw new NotFoundError(`Account ${accountSid} was not found`);
   return { sid: accountSid, authToken };
+}
+
+/** What an account shows its own callers (never its token hash). */
+export type AccountProfile = Pick<Account, 'sid' | 'friendlyName' | 'dateCreated' | 'dateUpdated'>;
+
+/** The caller's own account; null for any other sid (a caller only ever sees its own). */
+export function getOwnAccount(prisma: AccountsDb, callerAccountSid: string, sid: string = callerAccountSid): Promise<AccountProfile | null> {
+  if (sid !== callerAccountSid) return Promise.resolve(null);
+  return prisma.account.findUnique({ where: { sid }, select: { sid: true, friendlyName: true, dateCreated: true, dateUpdated: true } });
 }
 
 export interface AccountInfo {

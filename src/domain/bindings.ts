@@ -2,10 +2,12 @@ import { type Binding, type BindingType, Prisma } from '../generated/prisma/clie
 import type { DataContext } from './data-context.js';
 import type { Caller } from './caller.js';
 import { ForbiddenError, NotFoundError } from './errors.js';
-import { type KeysetList, keysetCounts, listPages, pageWithParent } from './keyset.js';
-import { type Service, SERVICE_COLUMNS, servicesOf } from './services.js';
+import type { BadInputError } from './errors.js';
+import { checkPageArgs, type KeysetList, keysetCounts, listPage, listPages, pageWithParent } from './keyset.js';
 import type { Page, PageArgs } from './paging.js';
+import { type Service, servicesOf } from './services.js';
 import { isSid, newSid, sidsOnly, storable } from './sids.js';
+import { projection } from './tables.js';
 
 export type { Binding, BindingType };
 
@@ -21,9 +23,7 @@ export interface BindingFilter {
 /** Bindings are listed under a service (`IS…`) or under one user (`US…`). */
 export type BindingParent = 'service' | 'user';
 
-const COLUMNS = Prisma.sql`t.sid, t.account_sid AS "accountSid", t.service_sid AS "serviceSid", t.user_sid AS "userSid",
-  t.identity, t.endpoint, t.binding_type::text AS "bindingType", t.credential_sid AS "credentialSid",
-  t.message_types AS "messageTypes", t.date_created AS "dateCreated", t.date_updated AS "dateUpdated"`;
+const COLUMNS = projection('bindings', 't');
 
 function bindingList(accountSid: string, parent: BindingParent, filter: BindingFilter): KeysetList {
   const where = [Prisma.sql`t.account_sid = ${accountSid}`];
@@ -32,7 +32,7 @@ function bindingList(accountSid: string, parent: BindingParent, filter: BindingF
     const identities = filter.identities.filter(storable);
     where.push(identities.length ? oneOf(Prisma.sql`t.identity`, identities, 'text') : Prisma.sql`false`);
   }
-  return { table: 'bindings', parentColumn: parent === 'service' ? 'service_sid' : 'user_sid', columns: COLUMNS, where };
+  return { table: 'bindings', parentKey: parent === 'service' ? 'service_sid' : 'user_sid', name: 'bindings', where };
 }
 
 /**
@@ -49,16 +49,34 @@ function oneOf(column: Prisma.Sql, values: readonly string[], type: 'text' | 'bi
     : Prisma.sql`${column} = ANY(${distinct}::text[]::${cast}[])`;
 }
 
-/** One page of bindings, ordered by sid, for each parent (one SQL statement for all of them). */
+/** One page of the bindings of one service or user, ordered by sid; BadInputError for invalid page arguments. */
 export function listBindings(
+  data: DataContext,
+  accountSid: string,
+  parent: BindingParent,
+  parentSid: string,
+  filter: BindingFilter,
+  args: PageArgs,
+): Promise<Page<Binding>> {
+  return listPage<Binding>(data, bindingList(accountSid, parent, filter), parentSid, args);
+}
+
+/** listBindings for many parents of one kind at once, in one SQL statement (for loaders); a parent's invalid arguments are its error. */
+export function listBindingsBatch(
   data: DataContext,
   accountSid: string,
   parent: BindingParent,
   parents: readonly string[],
   filter: BindingFilter,
   args: PageArgs,
-): Promise<Map<string, Page<Binding> | Error>> {
-  return listPages<Binding>(data, bindingList(accountSid, parent, filter), 'bindings', parents, args);
+): Promise<Map<string, Page<Binding> | BadInputError>> {
+  return listPages<Binding>(data, bindingList(accountSid, parent, filter), parents, args);
+}
+
+/** The BadInputError listBindings would throw for these arguments, without reading anything. */
+export function checkBindingPageArgs(data: DataContext, parentSid: string, args: PageArgs): void {
+  // The cursor scope does not depend on the parent kind, the account or the filter.
+  checkPageArgs(data, bindingList('', 'service', {}), parentSid, args);
 }
 
 /**
@@ -66,7 +84,7 @@ export function listBindings(
  * (`{ parent: null }`: no such service; undefined: invalid arguments, ask listBindings).
  */
 export function serviceWithBindings(data: DataContext, accountSid: string, serviceSid: string, filter: BindingFilter, args: PageArgs) {
-  return pageWithParent<Binding, Service>(data, bindingList(accountSid, 'service', filter), 'bindings', servicesOf(accountSid), serviceSid, args);
+  return pageWithParent<Binding, Service>(data, bindingList(accountSid, 'service', filter), servicesOf(accountSid), serviceSid, args);
 }
 
 /**
@@ -108,7 +126,7 @@ export async function serviceWithBindingCount(
 ): Promise<{ service: Service; count: number } | null | undefined> {
   if (filter.identities?.length) return undefined;
   const [row] = await data.prisma.$queryRaw<Array<Service & { count: number }>>`
-    SELECT ${SERVICE_COLUMNS}, (${maintainedCount(Prisma.sql`t.sid`, filter)}) AS count
+    SELECT ${projection('services', 't')}, (${maintainedCount(Prisma.sql`t.sid`, filter)}) AS count
     FROM services t WHERE t.sid = ${serviceSid} AND t.account_sid = ${accountSid}`;
   if (!row) return null;
   const { count, ...service } = row;

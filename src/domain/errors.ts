@@ -4,7 +4,7 @@
  * else is unexpected and gets masked.
  */
 export abstract class DomainError extends Error {
-  abstract readonly code: 'NOT_FOUND' | 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN';
+  abstract readonly code: 'NOT_FOUND' | 'BAD_USER_INPUT' | 'FORBIDDEN';
 }
 
 export class NotFoundError extends DomainError {
@@ -22,11 +22,6 @@ export class BadInputError extends DomainError {
   ) {
     super(message);
   }
-}
-
-export class UnauthenticatedError extends DomainError {
-  override name = 'UnauthenticatedError';
-  readonly code = 'UNAUTHENTICATED';
 }
 
 export class ForbiddenError extends DomainError {

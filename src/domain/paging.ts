@@ -22,10 +22,13 @@ export interface PageWindow {
   beforeSid?: string | undefined;
 }
 
+/** One page of a list, ordered by sid, with exact neighbours and the cursors of its rows. */
 export interface Page<T> {
   rows: T[];
   hasNextPage: boolean;
   hasPreviousPage: boolean;
+  /** The signed cursor of the row with this sid, valid for this list only (made when asked: most pages need one or none). */
+  cursorOf(sid: string): string;
 }
 
 /**

@@ -1,33 +1,41 @@
 import { Prisma, type User } from '../generated/prisma/client.js';
 import type { DataContext } from './data-context.js';
-import { isSid, sidsOnly, storable } from './sids.js';
-import { type KeysetList, keysetCounts, listPages, pageWithParent } from './keyset.js';
-import { type Service, servicesOf } from './services.js';
+import type { BadInputError } from './errors.js';
+import { checkPageArgs, type KeysetList, keysetCounts, listPage, listPages, pageWithParent } from './keyset.js';
 import type { Page, PageArgs } from './paging.js';
+import { type Service, servicesOf } from './services.js';
+import { isSid, sidsOnly, storable } from './sids.js';
 
 export type { User };
-
-const COLUMNS = Prisma.sql`t.sid, t.service_sid AS "serviceSid", t.identity, t.friendly_name AS "friendlyName",
-  t.date_created AS "dateCreated", t.date_updated AS "dateUpdated"`;
 
 /** Users of services of the caller's account (the join keeps foreign services out). */
 function userList(accountSid: string): KeysetList {
   return {
     table: 'users',
-    parentColumn: 'service_sid',
-    columns: COLUMNS,
+    parentKey: 'service_sid',
+    name: 'users',
     where: [Prisma.sql`EXISTS (SELECT 1 FROM services s WHERE s.sid = t.service_sid AND s.account_sid = ${accountSid})`],
   };
 }
 
-/** One page of users, ordered by sid, for each service (one SQL statement for all of them). */
-export function listUsers(
+/** One page of a service's users, ordered by sid; BadInputError for invalid page arguments. */
+export function listUsers(data: DataContext, accountSid: string, serviceSid: string, args: PageArgs): Promise<Page<User>> {
+  return listPage<User>(data, userList(accountSid), serviceSid, args);
+}
+
+/** listUsers for many services at once, in one SQL statement (for loaders); a service's invalid arguments are its error. */
+export function listUsersBatch(
   data: DataContext,
   accountSid: string,
   serviceSids: readonly string[],
   args: PageArgs,
-): Promise<Map<string, Page<User> | Error>> {
-  return listPages<User>(data, userList(accountSid), 'users', serviceSids, args);
+): Promise<Map<string, Page<User> | BadInputError>> {
+  return listPages<User>(data, userList(accountSid), serviceSids, args);
+}
+
+/** The BadInputError listUsers would throw for these arguments, without reading anything. */
+export function checkUserPageArgs(data: DataContext, serviceSid: string, args: PageArgs): void {
+  checkPageArgs(data, userList(''), serviceSid, args);
 }
 
 /**
@@ -35,7 +43,7 @@ export function listUsers(
  * (`{ parent: null }`: no such service; undefined: invalid arguments, ask listUsers).
  */
 export function serviceWithUsers(data: DataContext, accountSid: string, serviceSid: string, args: PageArgs) {
-  return pageWithParent<User, Service>(data, userList(accountSid), 'users', servicesOf(accountSid), serviceSid, args);
+  return pageWithParent<User, Service>(data, userList(accountSid), servicesOf(accountSid), serviceSid, args);
 }
 
 export function countUsers(data: DataContext, accountSid: string, serviceSids: readonly string[]) {

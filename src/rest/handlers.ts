@@ -1,7 +1,6 @@
 import * as bindings from '../domain/bindings.js';
 import { type BindingFilter, type BindingType, BINDING_TYPES } from '../domain/bindings.js';
 import { ForbiddenError, NotFoundError } from '../domain/errors.js';
-import type { Page } from '../domain/paging.js';
 import { getServices } from '../domain/services.js';
 import { isSid } from '../domain/sids.js';
 import * as users from '../domain/users.js';
@@ -19,9 +18,7 @@ export async function fetchService(req: RestRequest): Promise<RestResult> {
 export async function listUsers(req: RestRequest): Promise<RestResult> {
   const service = await requireService(req);
   const params = readListParams(req.query);
-  const page = await withPageToken(async () =>
-    unwrap((await users.listUsers(req.data, req.caller.accountSid, [service.sid], params.args)).get(service.sid)),
-  );
+  const page = await withPageToken(() => users.listUsers(req.data, req.caller.accountSid, service.sid, params.args));
   return json(
     listEnvelope({
       key: 'users',
@@ -29,7 +26,6 @@ export async function listUsers(req: RestRequest): Promise<RestResult> {
       filters: [],
       params,
       page,
-      cursorOf: (sid) => req.data.cursors.encode({ list: 'users', parent: service.sid }, sid),
       items: page.rows.map((u) => userBody(u, req.caller.accountSid, req.origin)),
     }),
   );
@@ -59,7 +55,6 @@ export async function listBindings(req: RestRequest): Promise<RestResult> {
       ],
       params,
       page,
-      cursorOf: (sid) => req.data.cursors.encode({ list: 'bindings', parent: serviceSid }, sid),
       items: page.rows.map((b) => bindingBody(b, req.origin)),
     }),
   );
@@ -68,11 +63,7 @@ export async function listBindings(req: RestRequest): Promise<RestResult> {
 async function readServicePage(req: RestRequest, serviceSid: string) {
   const params = readListParams(req.query);
   const filter: BindingFilter = { bindingTypes: readBindingTypes(req.query), identities: req.query.getAll('Identity') };
-  const page = await withPageToken(async () =>
-    unwrap(
-      (await bindings.listBindings(req.data, req.caller.accountSid, 'service', [serviceSid], filter, params.args)).get(serviceSid),
-    ),
-  );
+  const page = await withPageToken(() => bindings.listBindings(req.data, req.caller.accountSid, 'service', serviceSid, filter, params.args));
   return { params, filter, page };
 }
 
@@ -91,9 +82,7 @@ export async function listUserBindings(req: RestRequest): Promise<RestResult> {
   const user = await requireUser(req);
   const params = readListParams(req.query);
   const filter: BindingFilter = { bindingTypes: readBindingTypes(req.query) };
-  const page = await withPageToken(async () =>
-    unwrap((await bindings.listBindings(req.data, req.caller.accountSid, 'user', [user.sid], filter, params.args)).get(user.sid)),
-  );
+  const page = await withPageToken(() => bindings.listBindings(req.data, req.caller.accountSid, 'user', user.sid, filter, params.args));
   return json(
     listEnvelope({
       key: 'bindings',
@@ -102,7 +91,6 @@ export async function listUserBindings(req: RestRequest): Promise<RestResult> {
       filters: (filter.bindingTypes ?? []).map((t): [string, string] => ['BindingType', t]),
       params,
       page,
-      cursorOf: (sid) => req.data.cursors.encode({ list: 'bindings', parent: user.sid }, sid),
       items: page.rows.map((b) => userBindingBody(b, req.origin)),
     }),
   );
@@ -124,12 +112,6 @@ export async function deleteUserBinding(req: RestRequest): Promise<RestResult> {
 
 function json(body: unknown, status = 200): RestResult {
   return { status, body };
-}
-
-function unwrap<T>(page: Page<T> | Error | undefined): Page<T> {
-  if (page === undefined) throw new Error('the domain returned no page for the requested parent');
-  if (page instanceof Error) throw page;
-  return page;
 }
 
 /** `BindingType` values (repeatable); 400 for anything but gcm, apn, fcm. */

@@ -67,10 +67,9 @@ export function listEnvelope<T extends { sid: string }>(options: {
   filters: Array<[string, string]>;
   params: ListParams;
   page: Page<T>;
-  cursorOf: (sid: string) => string;
   items: unknown[];
 }) {
-  const { key, baseUrl, filters, params, page, cursorOf, items } = options;
+  const { key, baseUrl, filters, params, page, items } = options;
   const url = (pageIndex: number, token?: string) => {
     const query = new URLSearchParams(filters);
     query.append('PageSize', String(params.pageSize));
@@ -86,9 +85,9 @@ export function listEnvelope<T extends { sid: string }>(options: {
       page_size: params.pageSize,
       first_page_url: url(0),
       previous_page_url:
-        page.hasPreviousPage && first ? url(Math.max(params.page - 1, 0), BEFORE + cursorOf(first.sid)) : null,
+        page.hasPreviousPage && first ? url(Math.max(params.page - 1, 0), BEFORE + page.cursorOf(first.sid)) : null,
       url: url(params.page, params.pageToken),
-      next_page_url: page.hasNextPage && last ? url(params.page + 1, AFTER + cursorOf(last.sid)) : null,
+      next_page_url: page.hasNextPage && last ? url(params.page + 1, AFTER + page.cursorOf(last.sid)) : null,
       key,
     },
     [key]: items,

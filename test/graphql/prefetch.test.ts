@@ -5,19 +5,22 @@
  * select only totalCount read no page (src/graphql/prefetch.ts, connection.ts).
  *
  * Every optimised ("folded") result is compared with the straightforward one,
- * which the same query forces by moving the list into a fragment (the prefetch
- * ignores fragments): equal data, equal errors (message, path, code). The
- * statements each path costs are asserted too, so a comparison can never be
- * between two runs of the same path. Counts are also checked against count(*).
+ * the same document served by an app with the read-ahead off: equal data,
+ * equal errors (message, path, code). The same document written with
+ * fragments must cost exactly what the inline one costs, with the same answer.
+ * The statements each path costs are asserted too, so a comparison can never
+ * be between two runs of the same path. Counts are also checked against count(*).
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, createApp } from '../../src/app.js';
 import { serverSecret } from '../../src/db/server-secrets.js';
 import { CursorCodec } from '../../src/domain/paging.js';
 import { newSid } from '../../src/domain/sids.js';
 import { Prisma } from '../../src/generated/prisma/client.js';
 import { bindingScalarsJson } from './fragments.js';
-import { type GraphQLResult, startTestApp, type TestApp, WITHOUT_COST_LIMIT } from '../helpers/app.js';
+import { type GraphQLResult, postGraphQL, startTestApp, type TestApp, WITHOUT_COST_LIMIT } from '../helpers/app.js';
+import { testLogger } from '../helpers/server.js';
 import { type Connection, expectBackwardWalk, expectForwardWalk, type FetchPage, type PageArgs, sidsOf } from '../helpers/connections.js';
 
 // ---------------------------------------------------------------------------
@@ -42,6 +45,8 @@ function kindOf(sql: string): string | undefined {
 }
 
 let t: TestApp;
+/** The same gateway over the same database with the read-ahead off: the straightforward path. */
+let plain: App;
 
 interface Measured {
   result: GraphQLResult<any>;
@@ -49,9 +54,9 @@ interface Measured {
   statements: string[];
 }
 
-async function measure(query: string, variables: Record<string, unknown>, authorization?: string): Promise<Measured> {
+async function measure(query: string, variables: Record<string, unknown>, authorization?: string, app?: App): Promise<Measured> {
   t.queries.length = 0;
-  const result = await t.graphql(query, variables, authorization);
+  const result = app ? await postGraphQL(app, query, variables, authorization ?? t.scenario.a.authorization) : await t.graphql(query, variables, authorization);
   const statements = t.queries.map(kindOf).filter((k): k is string => k !== undefined).sort();
   return { result, statements };
 }
@@ -65,16 +70,24 @@ function comparable(result: GraphQLResult<any>) {
   };
 }
 
+/** One question written two ways: fields inline, and the same selections in fragments. */
 interface Docs {
-  folded: string;
-  straight: string;
+  inline: string;
+  fragments: string;
 }
 
-/** Runs the folded and the straightforward form and expects the same answer. */
+/**
+ * Runs the document folded and straightforward and expects the same answer;
+ * the fragments form must fold exactly like the inline one (same answer,
+ * same statements).
+ */
 async function both(docs: Docs, variables: Record<string, unknown>, authorization?: string) {
-  const folded = await measure(docs.folded, variables, authorization);
-  const straight = await measure(docs.straight, variables, authorization);
+  const folded = await measure(docs.inline, variables, authorization);
+  const fragments = await measure(docs.fragments, variables, authorization);
+  const straight = await measure(docs.inline, variables, authorization, plain);
   expect(comparable(folded.result), JSON.stringify(variables)).toEqual(comparable(straight.result));
+  expect(comparable(fragments.result), `fragments ${JSON.stringify(variables)}`).toEqual(comparable(folded.result));
+  expect(fragments.statements, `fragments ${JSON.stringify(variables)}`).toEqual(folded.statements);
   return { folded, straight, data: folded.result.body.data, errors: folded.result.body.errors };
 }
 
@@ -96,8 +109,8 @@ const USER_ARGS = 'first: $first, after: $after, last: $last, before: $before';
 /** `service(sid: $s) { <list> <service fields> }`, and the same with the list in a fragment. */
 function serviceDocs(vars: string, list: string): Docs {
   return {
-    folded: `query Folded(${vars}) { service(sid: $s) { ${list} ${SERVICE_FIELDS} } }`,
-    straight: `query Straight(${vars}) { service(sid: $s) { ...List ${SERVICE_FIELDS} } } fragment List on Service { ${list} }`,
+    inline: `query Inline(${vars}) { service(sid: $s) { ${list} ${SERVICE_FIELDS} } }`,
+    fragments: `query Fragments(${vars}) { service(sid: $s) { ...List ${SERVICE_FIELDS} } } fragment List on Service { ${list} }`,
   };
 }
 
@@ -134,6 +147,7 @@ let codec: CursorCodec;
 
 beforeAll(async () => {
   t = await startTestApp({ seed: 'prefetch', bigServiceBindings: BIG, app: WITHOUT_COST_LIMIT });
+  plain = await createApp(t.db, testLogger, { ...WITHOUT_COST_LIMIT, readAhead: false });
   [big, small] = t.scenario.a.services as [typeof big, typeof small];
   bService = t.scenario.b.services[0]!;
   empty = (await t.db.prisma.service.create({ data: { sid: newSid('IS'), accountSid: t.scenario.a.sid, friendlyName: 'Empty' } })).sid;
@@ -147,6 +161,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await plain?.close();
   await t?.close();
 });
 
@@ -308,7 +323,7 @@ describe('bindings pages: folded equals straightforward', () => {
     }
   });
 
-  it('folds an aliased list, and leaves one with a directive to the ordinary path, with equal answers', async () => {
+  it('folds an aliased list, and one included by a directive, with equal answers', async () => {
     const aliased = serviceDocs(BINDING_VARS, `page: bindings(${BINDING_ARGS}) { nodes { sid } ${PAGE_INFO} }`);
     const { folded: a, data } = await both(aliased, { s: big.sid, first: 5 });
     expect(a.statements).toEqual(FOLDED_PAGE);
@@ -316,7 +331,7 @@ describe('bindings pages: folded equals straightforward', () => {
 
     const directive = serviceDocs(`${BINDING_VARS}, $yes: Boolean!`, `bindings(${BINDING_ARGS}) @include(if: $yes) { nodes { sid } ${PAGE_INFO} }`);
     const { folded: d, data: dData } = await both(directive, { s: big.sid, first: 5, yes: true });
-    expect(d.statements).toEqual(STRAIGHT_PAGE);
+    expect(d.statements).toEqual(FOLDED_PAGE);
     expect(dData.service.bindings.nodes.map((n: any) => n.sid)).toEqual(big.bindings.slice(0, 5));
   });
 
@@ -354,11 +369,11 @@ describe('bindings pages: folded equals straightforward', () => {
 
   it('answers a service field selected twice (merged selections) like the straightforward query', async () => {
     const docs: Docs = {
-      folded: `query($s: String!) {
+      inline: `query($s: String!) {
         service(sid: $s) { bindings(first: 4) { totalCount } }
         service(sid: $s) { sid bindings(first: 4) { nodes { sid } } }
       }`,
-      straight: `query($s: String!) { service(sid: $s) { ...A ...B } }
+      fragments: `query($s: String!) { service(sid: $s) { ...A ...B } }
         fragment A on Service { bindings(first: 4) { totalCount } }
         fragment B on Service { sid bindings(first: 4) { nodes { sid } } }`,
     };
@@ -480,9 +495,9 @@ describe('no such service, or nothing in it', () => {
     ['bindings totalCount', () => COUNT_DOCS],
     ['users page', () => ALL_USERS_DOCS],
   ])('answers service: null (no internal error) for a sid containing NUL, folded %s', async (_label, docs) => {
-    const straight = await measure(docs().straight, { s: `${big.sid}\u0000` });
+    const straight = await measure(docs().inline, { s: `${big.sid}\u0000` }, undefined, plain);
     expect(straight.result.body).toEqual({ data: { service: null } });
-    const folded = await measure(docs().folded, { s: `${big.sid}\u0000` });
+    const folded = await measure(docs().inline, { s: `${big.sid}\u0000` });
     expect(comparable(folded.result)).toEqual(comparable(straight.result));
   });
 });
@@ -563,16 +578,31 @@ describe('statement counts (authentication excluded)', () => {
       `query($s: String!) { service(sid: $s) { bindings(identity: ["${identity(1)}"]) { totalCount } } }`,
       ['bindings count(*)', 'services by sid'],
     ],
-    ['a page in a fragment', `query($s: String!) { service(sid: $s) { ...F } } fragment F on Service { bindings(first: 50) { nodes { sid } } }`, STRAIGHT_PAGE],
+    ['a page in a fragment', `query($s: String!) { service(sid: $s) { ...F } } fragment F on Service { bindings(first: 50) { nodes { sid } } }`, FOLDED_PAGE],
     [
       'a count in a fragment',
       `query($s: String!) { service(sid: $s) { ...F } } fragment F on Service { bindings { totalCount } }`,
-      ['bindings count (maintained)', 'services by sid'],
+      ['service + bindings count'],
+    ],
+    [
+      'a count in a fragment on the connection',
+      `query($s: String!) { service(sid: $s) { bindings { ...C } } } fragment C on ServiceBindingsConnection { totalCount }`,
+      ['service + bindings count'],
     ],
     [
       'a page in an inline fragment',
       `query($s: String!) { service(sid: $s) { ... on Service { bindings(first: 50) { nodes { sid } } } } }`,
-      STRAIGHT_PAGE,
+      FOLDED_PAGE,
+    ],
+    [
+      'a page in a fragment on Node',
+      `query($s: String!) { service(sid: $s) { ... on Node { ... on Service { bindings(first: 50) { nodes { sid } } } } } }`,
+      FOLDED_PAGE,
+    ],
+    [
+      'a page under @include(if: false), a count kept',
+      `query($s: String!) { service(sid: $s) { bindings(first: 50) @include(if: false) { nodes { sid } } b: bindings { totalCount } } }`,
+      ['service + bindings count'],
     ],
     ['the users count alone', `query($s: String!) { service(sid: $s) { users { totalCount } } }`, ['services by sid', 'users count(*)']],
     [
@@ -714,7 +744,7 @@ describe('totalCount after deletes', () => {
       graphqlDelete(targets[7]!),
       restDelete(targets[0]!),
     ];
-    const reads = Array.from({ length: 6 }, () => t.graphql(COUNT_DOCS.folded, { s: doomed.sid }));
+    const reads = Array.from({ length: 6 }, () => t.graphql(COUNT_DOCS.inline, { s: doomed.sid }));
     const [outcomes, answers] = await Promise.all([Promise.all(deletes), Promise.all(reads)]);
     expect(outcomes.filter((o) => o === 'deleted')).toHaveLength(10);
     const losers = outcomes.filter((o) => o !== 'deleted');

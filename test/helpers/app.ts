@@ -67,12 +67,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const app = await createApp(db, logger ?? createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent'), appOptions);
   queries.length = 0;
 
-  const graphql = async <T>(query: string, variables: Record<string, unknown> = {}, authorization: string | null = scenario.a.authorization) => {
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-    if (authorization) headers.authorization = authorization;
-    const response = await app.fetch(new Request(GRAPHQL_URL, { method: 'POST', headers, body: JSON.stringify({ query, variables }) }));
-    return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResult<T>['body'] };
-  };
+  const graphql = <T>(query: string, variables: Record<string, unknown> = {}, authorization: string | null = scenario.a.authorization) =>
+    postGraphQL<T>(app, query, variables, authorization);
   const run = <R, V>(document: TypedDocumentNode<R, V>, ...[variables, authorization]: RunArgs<V>) => {
     // graphql() answers {} for a source codegen has not seen.
     if (!document || !('kind' in document)) throw new Error('unknown GraphQL document: run `npm run codegen`');
@@ -96,6 +92,19 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     fetch: (path, init) => app.fetch(new Request(new URL(path, GRAPHQL_URL), init)),
     close: () => db.close(),
   };
+}
+
+/** POSTs a GraphQL operation to `app` in-process, as JSON. */
+export async function postGraphQL<T = any>(
+  app: App,
+  query: string,
+  variables: Record<string, unknown>,
+  authorization: string | null,
+): Promise<GraphQLResult<T>> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  if (authorization) headers.authorization = authorization;
+  const response = await app.fetch(new Request(GRAPHQL_URL, { method: 'POST', headers, body: JSON.stringify({ query, variables }) }));
+  return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResult<T>['body'] };
 }
 
 /**

@@ -18,13 +18,15 @@ export interface YogaOptions {
   data: DataContext;
   logger: Logger;
   limits: Limits;
+  /** See GraphQLContext.readAhead (default true). */
+  readAhead?: boolean | undefined;
 }
 
 /** Yoga, with the gates' facts about each request as its server context. */
 export type GatewayYoga = YogaServerInstance<RequestFacts, GraphQLContext>;
 
 /** Builds the GraphQL endpoint (it never listens: the GraphQL front door hands it requests that passed the gates). */
-export function createGatewayYoga({ data, logger, limits }: YogaOptions): GatewayYoga {
+export function createGatewayYoga({ data, logger, limits, readAhead = true }: YogaOptions): GatewayYoga {
   return createYoga<RequestFacts, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -62,7 +64,7 @@ export function createGatewayYoga({ data, logger, limits }: YogaOptions): Gatewa
           extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="bindings-gateway"' } } },
         });
       }
-      return { caller, data, loaders: createLoaders(data, caller), requestId };
+      return { caller, data, loaders: createLoaders(data, caller), requestId, readAhead };
     },
   });
 }

@@ -1,27 +1,30 @@
-import { Kind, type FieldNode, type GraphQLResolveInfo } from 'graphql';
-import { type Binding, type BindingFilter, type BindingParent, countBindings, listBindings } from '../../domain/bindings.js';
-import { type CursorCodec, type CursorScope, type Page, type PageArgs, pageWindow } from '../../domain/paging.js';
-import { countUsers, listUsers, type User } from '../../domain/users.js';
+import type { GraphQLResolveInfo } from 'graphql';
+import {
+  type Binding,
+  type BindingFilter,
+  type BindingParent,
+  checkBindingPageArgs,
+  countBindings,
+  listBindingsBatch,
+} from '../../domain/bindings.js';
+import type { Page, PageArgs } from '../../domain/paging.js';
+import { checkUserPageArgs, countUsers, listUsersBatch, type User } from '../../domain/users.js';
 import type { GraphQLContext } from './context.js';
+import { objectTypeOf, selectsOnlyTotalCount } from './selection.js';
 
 /**
- * A domain page as a Relay connection, with cursors for its scope and a lazy
- * total. Cursors are signed only when asked for: most queries select
- * `nodes` and at most `pageInfo.endCursor`.
+ * A domain page as a Relay connection, with a lazy total. Cursors are signed
+ * only when asked for: most queries select `nodes` and at most
+ * `pageInfo.endCursor`.
  */
-export function toConnection<T extends { sid: string }>(
-  page: Page<T>,
-  scope: CursorScope,
-  cursors: CursorCodec,
-  totalCount: () => Promise<number>,
-) {
-  const cursorOf = (node: T | undefined) => (node ? cursors.encode(scope, node.sid) : null);
+export function toConnection<T extends { sid: string }>(page: Page<T>, totalCount: () => Promise<number>) {
   const { rows } = page;
+  const cursorOf = (node: T | undefined) => (node ? page.cursorOf(node.sid) : null);
   return {
     edges: rows.map((node) => ({
       node,
       get cursor() {
-        return cursors.encode(scope, node.sid);
+        return page.cursorOf(node.sid);
       },
     })),
     pageInfo: {
@@ -46,12 +49,12 @@ export function pageArgsOf(args: PageArgs): PageArgs {
 /**
  * The request's loader of binding pages under parents of one kind with the
  * same filter and page arguments: sibling parents share one statement, and a
- * page read ahead of time (graphql/prefetch.ts) is found here.
+ * page read ahead of time (prefetch.ts) is found here.
  */
 export function bindingPages(ctx: GraphQLContext, parent: BindingParent, filter: BindingFilter, pageArgs: PageArgs) {
   const { accountSid } = ctx.caller;
   const key = JSON.stringify([`${parent}.bindings`, filter.bindingTypes, filter.identities, pageArgsOf(pageArgs)]);
-  return ctx.loaders.batch<Page<Binding>>(key, (parents) => listBindings(ctx.data, accountSid, parent, parents, filter, pageArgs));
+  return ctx.loaders.batch<Page<Binding>>(key, (parents) => listBindingsBatch(ctx.data, accountSid, parent, parents, filter, pageArgs));
 }
 
 /** The request's loader of binding counts under parents of one kind with the same filter. */
@@ -65,7 +68,7 @@ export function bindingCounts(ctx: GraphQLContext, parent: BindingParent, filter
 export function userPages(ctx: GraphQLContext, pageArgs: PageArgs) {
   const { accountSid } = ctx.caller;
   const key = JSON.stringify(['service.users', pageArgsOf(pageArgs)]);
-  return ctx.loaders.batch<Page<User>>(key, (parents) => listUsers(ctx.data, accountSid, parents, pageArgs));
+  return ctx.loaders.batch<Page<User>>(key, (parents) => listUsersBatch(ctx.data, accountSid, parents, pageArgs));
 }
 
 /** The request's loader of user counts under services. */
@@ -74,7 +77,15 @@ export function userCounts(ctx: GraphQLContext) {
   return ctx.loaders.batch<number>('service.users.totalCount', (parents) => countUsers(ctx.data, accountSid, parents));
 }
 
-const EMPTY_PAGE: Page<never> = { rows: [], hasNextPage: false, hasPreviousPage: false };
+/** The page of a connection that selects only its total: no rows, so no cursor is ever asked of it. */
+const NO_ROWS: Page<never> = {
+  rows: [],
+  hasNextPage: false,
+  hasPreviousPage: false,
+  cursorOf: () => {
+    throw new Error('a page without rows has no cursors');
+  },
+};
 
 /**
  * A connection field's value: its page from `pages` and its total from
@@ -82,19 +93,18 @@ const EMPTY_PAGE: Page<never> = { rows: [], hasNextPage: false, hasPreviousPage:
  * is not read at all (its arguments are still checked, with the same errors).
  */
 async function connection<T extends { sid: string }>(
-  ctx: GraphQLContext,
   info: GraphQLResolveInfo,
-  scope: CursorScope,
-  pageArgs: PageArgs,
+  parentSid: string,
+  checkArgs: () => void,
   pages: () => { load(parent: string): Promise<Page<T>> },
   counts: () => { load(parent: string): Promise<number> },
 ) {
-  const totalCount = () => counts().load(scope.parent);
-  if (info.fieldNodes.every(selectsOnlyTotalCount)) {
-    pageWindow(pageArgs, scope, ctx.data.cursors);
-    return toConnection<T>(EMPTY_PAGE, scope, ctx.data.cursors, totalCount);
+  const totalCount = () => counts().load(parentSid);
+  if (selectsOnlyTotalCount(info, info.fieldNodes, objectTypeOf(info.returnType))) {
+    checkArgs();
+    return toConnection<T>(NO_ROWS, totalCount);
   }
-  return toConnection(await pages().load(scope.parent), scope, ctx.data.cursors, totalCount);
+  return toConnection(await pages().load(parentSid), totalCount);
 }
 
 /** `bindings` under a service or a user. */
@@ -107,10 +117,9 @@ export function bindingsConnection(
   pageArgs: PageArgs,
 ) {
   return connection(
-    ctx,
     info,
-    { list: 'bindings', parent: parentSid },
-    pageArgs,
+    parentSid,
+    () => checkBindingPageArgs(ctx.data, parentSid, pageArgs),
     () => bindingPages(ctx, parent, filter, pageArgs),
     () => bindingCounts(ctx, parent, filter),
   );
@@ -119,20 +128,10 @@ export function bindingsConnection(
 /** `users` under a service. */
 export function usersConnection(ctx: GraphQLContext, info: GraphQLResolveInfo, serviceSid: string, pageArgs: PageArgs) {
   return connection(
-    ctx,
     info,
-    { list: 'users', parent: serviceSid },
-    pageArgs,
+    serviceSid,
+    () => checkUserPageArgs(ctx.data, serviceSid, pageArgs),
     () => userPages(ctx, pageArgs),
     () => userCounts(ctx),
-  );
-}
-
-/** True when a connection field selects `totalCount` (and `__typename`) and nothing else, fragments included. */
-export function selectsOnlyTotalCount(field: FieldNode): boolean {
-  return (
-    field.selectionSet?.selections.every(
-      (s) => s.kind === Kind.FIELD && (s.name.value === 'totalCount' || s.name.value === '__typename'),
-    ) ?? false
   );
 }

@@ -11,6 +11,8 @@ export interface GraphQLContext {
   data: DataContext;
   loaders: Loaders;
   requestId: string;
+  /** Whether `service(sid)` reads its first list with it (prefetch.ts); off only to compare with the plain path. */
+  readAhead: boolean;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,29 +1,31 @@
-import { type FieldNode, getArgumentValues, getNamedType, GraphQLObjectType, type GraphQLResolveInfo, Kind } from 'graphql';
+import { type FieldNode, getArgumentValues, type GraphQLResolveInfo } from 'graphql';
 import { type BindingFilter, serviceWithBindingCount, serviceWithBindings } from '../../domain/bindings.js';
 import type { PageArgs } from '../../domain/paging.js';
-import { isSid } from '../../domain/sids.js';
 import type { Service } from '../../domain/services.js';
+import { isSid } from '../../domain/sids.js';
 import { serviceWithUsers } from '../../domain/users.js';
-import { bindingCounts, bindingPages, pageArgsOf, selectsOnlyTotalCount, userPages } from './connection.js';
+import { bindingCounts, bindingPages, pageArgsOf, userPages } from './connection.js';
 import type { GraphQLContext } from './context.js';
+import { objectTypeOf, selectsOnlyTotalCount, subfields } from './selection.js';
 
 /**
  * `service(sid)` nearly always comes with one of its lists. Reading the
  * service and that list's page (or, when only `totalCount` is selected, its
  * count) in one statement saves a round trip; the results are left in the
  * request's loaders, where the list's own resolver finds them under the same
- * key. Anything this does not recognise (fragments, directives, invalid
- * arguments) simply takes the ordinary path, which also reports the errors.
+ * key. The list is found the way execution finds it (through fragments, with
+ * @skip/@include applied), so a document costs the same however it is
+ * written. Invalid arguments take the ordinary path, which reports them.
  */
 export async function loadServiceWithList(ctx: GraphQLContext, info: GraphQLResolveInfo, sid: string): Promise<Service | null> {
   // Only a well-formed sid reaches SQL; anything else is simply not found, as by the loader.
-  const list = isSid(sid, 'IS') ? firstList(info, ['bindings', 'users']) : undefined;
+  const list = ctx.readAhead && isSid(sid, 'IS') ? firstList(info, ['bindings', 'users']) : undefined;
   const { accountSid } = ctx.caller;
   let service: Service | null | undefined;
   if (list?.name === 'bindings') {
     const { bindingType, identity, ...pageArgs } = list.args as { bindingType?: BindingFilter['bindingTypes']; identity?: string[] | null } & PageArgs;
     const filter: BindingFilter = { bindingTypes: bindingType, identities: identity };
-    if (selectsOnlyTotalCount(list.node)) {
+    if (list.onlyTotalCount) {
       const found = await serviceWithBindingCount(ctx.data, accountSid, sid, filter);
       if (found) bindingCounts(ctx, 'service', filter).prime(sid, found.count);
       service = found === undefined ? undefined : (found?.service ?? null);
@@ -32,7 +34,7 @@ export async function loadServiceWithList(ctx: GraphQLContext, info: GraphQLReso
       if (found?.parent) bindingPages(ctx, 'service', filter, pageArgs).prime(sid, found.page);
       service = found?.parent;
     }
-  } else if (list?.name === 'users' && !selectsOnlyTotalCount(list.node)) {
+  } else if (list?.name === 'users' && !list.onlyTotalCount) {
     const found = await serviceWithUsers(ctx.data, accountSid, sid, pageArgsOf(list.args));
     if (found?.parent) userPages(ctx, list.args).prime(sid, found.page);
     service = found?.parent;
@@ -42,22 +44,29 @@ export async function loadServiceWithList(ctx: GraphQLContext, info: GraphQLReso
   return service;
 }
 
-/** The first field among `names` selected directly (not in a fragment, without directives) under this field, with its argument values. */
+/**
+ * The first field among `names` that execution will resolve under this field,
+ * with its argument values and whether it selects only its total (decided on
+ * every node of its response key, as its own resolver will decide).
+ */
 function firstList(info: GraphQLResolveInfo, names: readonly string[]) {
-  const type = getNamedType(info.returnType);
-  if (!(type instanceof GraphQLObjectType)) return undefined;
-  for (const fieldNode of info.fieldNodes) {
-    for (const selection of fieldNode.selectionSet?.selections ?? []) {
-      if (selection.kind !== Kind.FIELD || selection.directives?.length) continue;
-      const name = selection.name.value;
-      const definition = type.getFields()[name];
-      if (!names.includes(name) || !definition) continue;
-      try {
-        return { name, node: selection as FieldNode, args: getArgumentValues(definition, selection, info.variableValues) };
-      } catch {
-        return undefined;
-      }
-    }
+  const type = objectTypeOf(info.returnType);
+  if (!type) return undefined;
+  const fields = subfields(info, info.fieldNodes, type);
+  const first = fields.find((field) => names.includes(field.name.value));
+  const definition = first && type.getFields()[first.name.value];
+  if (!first || !definition) return undefined;
+  const responseKey = keyOf(first);
+  const nodes = fields.filter((field) => keyOf(field) === responseKey);
+  let args: Record<string, unknown>;
+  try {
+    args = getArgumentValues(definition, first, info.variableValues);
+  } catch {
+    return undefined;
   }
-  return undefined;
+  return { name: first.name.value, args, onlyTotalCount: selectsOnlyTotalCount(info, nodes, objectTypeOf(definition.type)) };
+}
+
+function keyOf(field: FieldNode): string {
+  return field.alias?.value ?? field.name.value;
 }

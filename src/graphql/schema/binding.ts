@@ -1,6 +1,5 @@
-import { GraphQLError } from 'graphql';
 import { deleteBinding } from '../../domain/bindings.js';
-import { NotFoundError } from '../../domain/errors.js';
+import { BadInputError, NotFoundError } from '../../domain/errors.js';
 import { sidKind } from '../../domain/sids.js';
 import { builder } from './builder.js';
 import { loadAll, loadRequired } from '../loading/load.js';
@@ -51,9 +50,7 @@ builder.relayMutationField(
       const id = String(input.id);
       const kind = sidKind(id);
       if (kind === undefined) {
-        throw new GraphQLError('input.id is not a valid ID: expected a binding sid (BS…)', {
-          extensions: { code: 'BAD_USER_INPUT', argumentName: 'input.id' },
-        });
+        throw new BadInputError('input.id is not a valid ID: expected a binding sid (BS…)', 'input.id');
       }
       if (kind !== 'binding') throw new NotFoundError(`Binding ${id} was not found`);
       const binding = await deleteBinding(ctx.data, { caller: ctx.caller, frontDoor: 'graphql', requestId: ctx.requestId }, id);

@@ -1,4 +1,4 @@
-import type { Account } from '../../generated/prisma/client.js';
+import type { AccountProfile } from '../../domain/accounts.js';
 import type { Binding } from '../../domain/bindings.js';
 import type { Credential } from '../../domain/credentials.js';
 import type { Service } from '../../domain/services.js';
@@ -6,7 +6,7 @@ import type { User } from '../../domain/users.js';
 import { builder } from './builder.js';
 
 // Declared apart from their fields so the type files can refer to each other.
-export const AccountRef = builder.objectRef<Account>('Account');
+export const AccountRef = builder.objectRef<AccountProfile>('Account');
 export const ServiceRef = builder.objectRef<Service>('Service');
 export const UserRef = builder.objectRef<User>('User');
 export const CredentialRef = builder.objectRef<Credential>('Credential');

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { BadInputError } from '../../domain/errors.js';
 import { findUser } from '../../domain/users.js';
 import { builder } from './builder.js';
 import { bindingsConnection, usersConnection } from '../loading/connection.js';
@@ -38,7 +38,7 @@ builder.node(ServiceRef, {
       args: { identity: t.arg.string(), sid: t.arg.string() },
       resolve: (service, args, ctx) => {
         if ((args.identity == null) === (args.sid == null)) {
-          throw new GraphQLError('Pass exactly one of identity and sid', { extensions: { code: 'BAD_USER_INPUT' } });
+          throw new BadInputError('Pass exactly one of identity and sid');
         }
         const by = args.sid != null ? { sid: args.sid } : { identity: args.identity as string };
         return findUser(ctx.data, ctx.caller.accountSid, service.sid, by);
