@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminHandler } from '../src/admin/channel.js';
 import { AUDIT_LIMIT_DEFAULT, COMMANDS, executeCommand, UsageError } from '../src/admin/commands.js';
 import { authenticate } from '../src/security/auth.js';
-import { ChannelError } from '../src/db/data-dir-lock.js';
+import { ChannelError } from '../src/admin/protocol.js';
 import {
   createAccount,
   createApiKey,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, redact } from '../src/platform/logger.js';
+import { createLogger } from '../src/platform/logger.js';
+import { redact } from '../src/security/redact.js';
 
 const SID = 'BS0123456789abcdef0123456789abcdef';
 const TOKEN = '276863d2cec142a476b859e4373e80bf';

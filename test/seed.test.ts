@@ -1,13 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DEMO_ACCOUNT_SIDS,
-  DEMO_BIG_SERVICE_SID,
-  DEMO_REFERENCE_DATE,
-  DEMO_SERVICE_SIDS,
-  type SeedSummary,
-  seedDemoData,
-} from '../src/db/demo/seed.js';
+import { DEMO_ACCOUNT_SIDS, DEMO_BIG_SERVICE_SID, DEMO_SERVICE_SIDS } from '../src/db/demo/catalogue.js';
+import { DEMO_REFERENCE_DATE } from '../src/db/demo/random.js';
+import { type SeedSummary, seedDemoData } from '../src/db/demo/seed.js';
 import { verifySecret } from '../src/security/secrets.js';
 import { isSid } from '../src/domain/sids.js';
 import { openTestDatabase, type TestDatabase } from './helpers/db.js';

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { askChannel, ChannelError, type ChannelHandler, DataDirLockedError, lockSocketPath } from '../db/data-dir-lock.js';
+import { DataDirLockedError, lockSocketPath } from '../db/data-dir-lock.js';
+import { askChannel, ChannelError, type ChannelHandler } from './protocol.js';
 import type { Database } from '../db/database.js';
 import { openConfiguredDatabase } from '../db/open-configured.js';
 import type { PrismaClient } from '../generated/prisma/client.js';

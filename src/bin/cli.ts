@@ -1,7 +1,7 @@
 import { executeConfigured } from '../admin/channel.js';
 import { COMMANDS, type Command, findCommand, optionFlag, parseArgs, UsageError } from '../admin/commands.js';
 import { loadConfig } from '../platform/config.js';
-import { runCli } from '../db/open-configured.js';
+import { runCli } from '../platform/run-cli.js';
 import { createLogger } from '../platform/logger.js';
 
 // `npm run cli -- <command> [--options] [--json]`: credential management and the

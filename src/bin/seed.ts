@@ -1,6 +1,7 @@
 import { loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
-import { openConfiguredDatabase, runCli } from '../db/open-configured.js';
+import { openConfiguredDatabase } from '../db/open-configured.js';
+import { runCli } from '../platform/run-cli.js';
 import { type SeedSummary, seedDemoData } from '../db/demo/seed.js';
 
 // `npm run seed [-- --json]`: migrates the configured database and loads the

@@ -1,3 +1,4 @@
+import { OperatorError } from './operator-error.js';
 import path from 'node:path';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -54,7 +55,7 @@ export const DEFAULT_LIMITS: Limits = {
 
 export const DEFAULT_RATE_LIMIT: RateLimitConfig = { requests: 1_200, windowSeconds: 60, redisUrl: undefined };
 
-export class ConfigError extends Error {
+export class ConfigError extends OperatorError {
   override name = 'ConfigError';
 }
 
