@@ -20,7 +20,11 @@ const [workloadList = 'w1,w2,w3,w4,w5,w6,w7', requestsArg = '2000'] = process.ar
 const workloads = workloadList.split(',');
 const requests = Number(requestsArg);
 
-const seedRun = spawnSync(process.execPath, ['--import', 'tsx', 'seed.mjs', '--json'], { cwd: BENCH_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+const seedRun = spawnSync(process.execPath, ['--import', 'tsx', 'seed.mjs', '--json'], {
+  cwd: BENCH_DIR,
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 if (seedRun.status !== 0) process.exit(1);
 const seed = JSON.parse(/** @type {string} */ (seedRun.stdout.trim().split('\n').at(-1)));
 const authorization = `Basic ${Buffer.from(`${seed.accountSid}:${seed.authToken}`).toString('base64')}`;
@@ -30,7 +34,14 @@ const app = await createApp(db, createLogger('warn'), { rateLimit: { requests: 0
 const base = 'http://127.0.0.1';
 const send = (r) => app.fetch(new Request(base + r.path, { method: r.method, headers: r.headers, body: r.body }));
 
-const deep = await (await send({ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', authorization }, body: graphqlBody(CURSOR_QUERIES.graphql, { service: seed.serviceSid }) })).json();
+const deep = await (
+  await send({
+    method: 'POST',
+    path: '/graphql',
+    headers: { 'content-type': 'application/json', authorization },
+    body: graphqlBody(CURSOR_QUERIES.graphql, { service: seed.serviceSid }),
+  })
+).json();
 const cursor = deep.data.service.bindings.edges.find((e) => e.node.sid === seed.deepAfterSid)?.cursor;
 const all = buildRequests(seed, { graphql: cursor }, authorization);
 

@@ -8,13 +8,13 @@
 // time by package/file and the hottest functions. Open the .cpuprofile in
 // Chrome DevTools (Performance) or speedscope for the full picture.
 
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { databaseUrl } from './lib/db.mjs';
 import { runLoad } from './lib/load.mjs';
 import { BENCH_DIR, checkRootInstall, startServer } from './lib/servers.mjs';
 import { buildRequests, CURSOR_QUERIES, graphqlBody, SUPPORTED } from './lib/workloads.mjs';
-import { spawnSync } from 'node:child_process';
 
 const [contender = 'graphql', workload = 'w1', seconds = '10'] = process.argv.slice(2);
 if (!SUPPORTED[contender]?.includes(workload)) {
@@ -23,7 +23,11 @@ if (!SUPPORTED[contender]?.includes(workload)) {
 }
 checkRootInstall();
 const url = databaseUrl();
-const seedRun = spawnSync(process.execPath, ['--import', 'tsx', 'seed.mjs', '--json'], { cwd: BENCH_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+const seedRun = spawnSync(process.execPath, ['--import', 'tsx', 'seed.mjs', '--json'], {
+  cwd: BENCH_DIR,
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 if (seedRun.status !== 0) process.exit(1);
 const seed = JSON.parse(/** @type {string} */ (seedRun.stdout.trim().split('\n').at(-1)));
 const authorization = `Basic ${Buffer.from(`${seed.accountSid}:${seed.authToken}`).toString('base64')}`;
@@ -104,5 +108,8 @@ function packageOf(url, fn) {
 }
 
 function shortUrl(url) {
-  return url.replace(/^file:\/\//, '').replace(/^.*node_modules\//, '').replace(/^.*\/main\//, '');
+  return url
+    .replace(/^file:\/\//, '')
+    .replace(/^.*node_modules\//, '')
+    .replace(/^.*\/main\//, '');
 }

@@ -57,10 +57,11 @@ export function summarize(results) {
     ranges.graphql_vs_raw[w] = spread(perRound(rounds, w, 'graphql', 'raw'));
     ranges.rest_vs_raw[w] = spread(perRound(rounds, w, 'rest', 'raw'));
     // CPU per request (server + Postgres), ours / theirs: below 1 means cheaper.
-    const cpu = (c) => rounds.map((r) => {
-      const x = r.results[w]?.[c];
-      return x ? (x.cpu_ms_per_req ?? 0) + (x.pg_cpu_ms_per_req ?? 0) : null;
-    });
+    const cpu = (c) =>
+      rounds.map((r) => {
+        const x = r.results[w]?.[c];
+        return x ? (x.cpu_ms_per_req ?? 0) + (x.pg_cpu_ms_per_req ?? 0) : null;
+      });
     const ours = cpu('graphql');
     const pgl = cpu('postgraphile');
     const rest = cpu('rest');
@@ -69,11 +70,13 @@ export function summarize(results) {
     ranges.cpu_rest_vs_raw[w] = spread(rest.map((x, i) => (x && raw[i] ? totalCpu(x, raw[i]) : null)));
   }
   const p50Ratio = (c) =>
-    spread(rounds.map((r) => {
-      const a = r.results.w2?.[c]?.p50_ms;
-      const b = r.results.w1?.[c]?.p50_ms;
-      return a && b ? a / b : null;
-    }));
+    spread(
+      rounds.map((r) => {
+        const a = r.results.w2?.[c]?.p50_ms;
+        const b = r.results.w1?.[c]?.p50_ms;
+        return a && b ? a / b : null;
+      }),
+    );
   ranges.w7_vs_postgraphile = ranges.graphql_vs_postgraphile.w7 ?? null;
   ranges.w2_p50_over_w1_p50 = p50Ratio('graphql');
   ranges.rest_w2_p50_over_w1_p50 = p50Ratio('rest');
@@ -93,7 +96,12 @@ export function summarize(results) {
   let errors = 0;
   for (const r of rounds) for (const byC of Object.values(r.results)) for (const m of Object.values(byC)) errors += m.errors + m.non2xx + m.mismatches;
   const gatewayErrors = rounds.reduce(
-    (n, r) => n + Object.values(r.results).reduce((k, byC) => k + ['graphql', 'rest'].reduce((j, c) => j + (byC[c] ? byC[c].errors + byC[c].non2xx + byC[c].mismatches : 0), 0), 0),
+    (n, r) =>
+      n +
+      Object.values(r.results).reduce(
+        (k, byC) => k + ['graphql', 'rest'].reduce((j, c) => j + (byC[c] ? byC[c].errors + byC[c].non2xx + byC[c].mismatches : 0), 0),
+        0,
+      ),
     0,
   );
 
@@ -121,7 +129,8 @@ export function summarize(results) {
     const x = ranges.w7_vs_postgraphile;
     target('GraphQL W7 req/s vs PostGraphile', x, '≥ 20×', x.median >= 20, `${r3(20 / x.median)}× more req/s needed`);
   }
-  if (statements.w6 !== null) target('W6 SQL statements per request (gateway, GraphQL)', statements.w6, '≤ 2', statements.w6 <= 2, `${r3(statements.w6 - 2)} statements too many`);
+  if (statements.w6 !== null)
+    target('W6 SQL statements per request (gateway, GraphQL)', statements.w6, '≤ 2', statements.w6 <= 2, `${r3(statements.w6 - 2)} statements too many`);
   if (gatewayRss) target('gateway peak RSS (MB)', r3(gatewayRss), '≤ 250', gatewayRss <= 250, `${r3(gatewayRss - 250)} MB over`);
   target('errors + non-2xx under load (all contenders)', errors, '0', errors === 0, `${errors} failed responses (gateway: ${gatewayErrors})`);
 
@@ -149,11 +158,21 @@ export function renderMarkdown(r) {
   L.push(`Produced by \`npm run bench\` (see [README.md](README.md) for what is measured and how) on ${r.date.slice(0, 16).replace('T', ' ')} UTC.`);
   L.push(`Raw numbers: [results/latest.json](results/latest.json).`);
   L.push('');
-  L.push(`- **Machine:** ${r.machine.cpus} × ${r.machine.cpu}, ${r.machine.memory_gb} GB, ${r.machine.os}, Node ${r.machine.node}, PostgreSQL ${r.machine.postgres}. Shared and noisy: load generator, servers and PostgreSQL share the same ${r.machine.cpus} cores.`);
-  L.push(`- **Gateway:** commit ${r.gateway_version?.commit ?? '?'}${r.gateway_version?.uncommitted_changes_in_src_or_prisma?.length ? ` plus uncommitted changes (${r.gateway_version.uncommitted_changes_in_src_or_prisma.join('; ')})` : ''}.`);
-  L.push(`- **Data:** ${num(r.dataset.bindings)} bindings, ${num(r.dataset.users)} users, ${r.dataset.services} services; the largest service holds ${num(r.dataset.largest_service.bindings)}.`);
-  L.push(`- **Load:** autocannon, ${cfg.connections} connections on loopback, ${cfg.warmup} s warm-up then ${cfg.duration} s measured per contender and workload; ${r.rounds} rounds, contenders interleaved (order rotated each round). Total run time ${Math.round(r.runtime_seconds / 60)} min.`);
-  L.push(`- **Answers:** ${Object.values(r.correctness).filter((v) => v === 'ok').length}/${Object.keys(r.correctness).length} contender × workload pairs returned the same sids (same order, same hasNextPage) and counts as direct SQL, before measuring.`);
+  L.push(
+    `- **Machine:** ${r.machine.cpus} × ${r.machine.cpu}, ${r.machine.memory_gb} GB, ${r.machine.os}, Node ${r.machine.node}, PostgreSQL ${r.machine.postgres}. Shared and noisy: load generator, servers and PostgreSQL share the same ${r.machine.cpus} cores.`,
+  );
+  L.push(
+    `- **Gateway:** commit ${r.gateway_version?.commit ?? '?'}${r.gateway_version?.uncommitted_changes_in_src_or_prisma?.length ? ` plus uncommitted changes (${r.gateway_version.uncommitted_changes_in_src_or_prisma.join('; ')})` : ''}.`,
+  );
+  L.push(
+    `- **Data:** ${num(r.dataset.bindings)} bindings, ${num(r.dataset.users)} users, ${r.dataset.services} services; the largest service holds ${num(r.dataset.largest_service.bindings)}.`,
+  );
+  L.push(
+    `- **Load:** autocannon, ${cfg.connections} connections on loopback, ${cfg.warmup} s warm-up then ${cfg.duration} s measured per contender and workload; ${r.rounds} rounds, contenders interleaved (order rotated each round). Total run time ${Math.round(r.runtime_seconds / 60)} min.`,
+  );
+  L.push(
+    `- **Answers:** ${Object.values(r.correctness).filter((v) => v === 'ok').length}/${Object.keys(r.correctness).length} contender × workload pairs returned the same sids (same order, same hasNextPage) and counts as direct SQL, before measuring.`,
+  );
   L.push('');
 
   L.push('## Targets');
@@ -190,7 +209,9 @@ export function renderMarkdown(r) {
 
   L.push('## Per workload (medians over rounds)');
   L.push('');
-  L.push('CPU columns are milliseconds of CPU time per request: the server process (utime + stime from /proc) and the whole PostgreSQL server (every `postgres` process, including parallel workers reaped by the postmaster; in results/latest.json `pg_backend_cpu_ms_per_req` counts only the bench database\'s backends). RSS is the server process\'s peak resident set during the window. SQL is statements per request counted on the wire.');
+  L.push(
+    "CPU columns are milliseconds of CPU time per request: the server process (utime + stime from /proc) and the whole PostgreSQL server (every `postgres` process, including parallel workers reaped by the postmaster; in results/latest.json `pg_backend_cpu_ms_per_req` counts only the bench database's backends). RSS is the server process's peak resident set during the window. SQL is statements per request counted on the wire.",
+  );
   for (const w of ws) {
     L.push('');
     L.push(`### ${w.toUpperCase()}: ${r.workloads[w]}`);
@@ -207,7 +228,10 @@ export function renderMarkdown(r) {
 
   L.push('## SQL statements per request');
   L.push('');
-  L.push('Counted by a protocol-reading proxy between each contender and PostgreSQL (one Query or Execute message = one statement), over ' + `${cfg.statementSamples} sequential requests after 3 warm-up requests. "auth" is the gateway's credential lookup.`);
+  L.push(
+    'Counted by a protocol-reading proxy between each contender and PostgreSQL (one Query or Execute message = one statement), over ' +
+      `${cfg.statementSamples} sequential requests after 3 warm-up requests. "auth" is the gateway's credential lookup.`,
+  );
   L.push('');
   L.push(`| Contender | ${ws.map((w) => w.toUpperCase()).join(' | ')} |`);
   L.push(`| --- | ${ws.map(() => '---').join(' | ')} |`);
@@ -217,7 +241,7 @@ export function renderMarkdown(r) {
   const w6 = r.statements?.graphql?.w6;
   if (w6) {
     L.push('');
-    L.push('The gateway\'s W6 statements:');
+    L.push("The gateway's W6 statements:");
     L.push('');
     for (const s of w6.statements) L.push(`- ${f(s.per_request, 1)} × \`${s.sql.slice(0, 220)}${s.sql.length > 220 ? '…' : ''}\``);
   }
@@ -226,13 +250,17 @@ export function renderMarkdown(r) {
   if (r.scale?.sizes) {
     L.push('## Scale check (gateway only, 1 connection)');
     L.push('');
-    L.push(`Latency of the same operations on three databases of the same shape (largest service = 30% of the bindings), ${r.scale.duration_s} s per probe after 1 s of warm-up, one connection (no queueing). p50 / p99 in ms.`);
+    L.push(
+      `Latency of the same operations on three databases of the same shape (largest service = 30% of the bindings), ${r.scale.duration_s} s per probe after 1 s of warm-up, one connection (no queueing). p50 / p99 in ms.`,
+    );
     L.push('');
     const keys = Object.keys(r.scale.sizes[0]?.results ?? {});
     L.push(`| Bindings (largest service) | ${keys.join(' | ')} |`);
     L.push(`| --- | ${keys.map(() => '---').join(' | ')} |`);
     for (const s of r.scale.sizes) {
-      L.push(`| ${num(s.bindings)} (${num(s.largest_service_bindings)}) | ${keys.map((k) => (s.results[k]?.error ? 'answer differs' : `${f(s.results[k]?.p50_ms, 2)} / ${f(s.results[k]?.p99_ms, 2)}`)).join(' | ')} |`);
+      L.push(
+        `| ${num(s.bindings)} (${num(s.largest_service_bindings)}) | ${keys.map((k) => (s.results[k]?.error ? 'answer differs' : `${f(s.results[k]?.p50_ms, 2)} / ${f(s.results[k]?.p99_ms, 2)}`)).join(' | ')} |`,
+      );
     }
     L.push('');
   } else if (r.scale?.skipped) {
@@ -251,10 +279,16 @@ export function renderMarkdown(r) {
   if (changes) L.push(changes.trim(), '');
   L.push('## Caveats');
   L.push('');
-  L.push('- PostGraphile runs without authentication or row-level security, and the raw handler without authentication, tenant scoping, GraphQL or Twilio bodies: the gateway authenticates every request (a credential seen before comes from its cache, kept exact by NOTIFY; a new one costs one SQL lookup plus an HMAC) and scopes every query to the account.');
-  L.push('- The raw handler is the physical ceiling for each answer (one prepared statement, rows → JSON.stringify); it reads W7 from the maintained `binding_counts` table when that exists.');
+  L.push(
+    '- PostGraphile runs without authentication or row-level security, and the raw handler without authentication, tenant scoping, GraphQL or Twilio bodies: the gateway authenticates every request (a credential seen before comes from its cache, kept exact by NOTIFY; a new one costs one SQL lookup plus an HMAC) and scopes every query to the account.',
+  );
+  L.push(
+    '- The raw handler is the physical ceiling for each answer (one prepared statement, rows → JSON.stringify); it reads W7 from the maintained `binding_counts` table when that exists.',
+  );
   L.push('- PostGraphile v5 declares Node ≥ 22; on this Node it runs with a `Promise.withResolvers` polyfill (`polyfill.mjs`).');
-  L.push('- Single req/s figures swing a lot between rounds on a shared 2-core machine; compare the ratios from the same round and the CPU time per request, which is steadier.');
+  L.push(
+    '- Single req/s figures swing a lot between rounds on a shared 2-core machine; compare the ratios from the same round and the CPU time per request, which is steadier.',
+  );
   L.push('');
   return `${L.join('\n')}\n`;
 }

@@ -8,8 +8,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { databaseName, databaseUrl, ensureDatabase } from './lib/db.mjs';
 import { planDataset } from './lib/dataset.mjs';
+import { databaseName, databaseUrl, ensureDatabase } from './lib/db.mjs';
 import { percentiles, runLoad } from './lib/load.mjs';
 import { backendsCpuDelta, machineInfo, postgresBackendsCpu, postgresServerCpu, processCpuMs, processMemory, sampleRss } from './lib/proc.mjs';
 import { BENCH_DIR, checkRootInstall, ROOT_DIR, startServer, stopAll } from './lib/servers.mjs';
@@ -27,7 +27,12 @@ const num = (name, fallback) => {
 };
 const list = (name, fallback, allowed) => {
   const raw = env[name]?.trim();
-  const items = raw ? raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean) : fallback;
+  const items = raw
+    ? raw
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean)
+    : fallback;
   for (const item of items) if (!allowed.includes(item)) throw new Error(`${name}: unknown ${item} (one of ${allowed.join(', ')})`);
   return items;
 };
@@ -40,7 +45,13 @@ const config = {
   workloads: list('BENCH_WORKLOADS', Object.keys(WORKLOADS), Object.keys(WORKLOADS)),
   contenders: list('BENCH_CONTENDERS', Object.keys(CONTENDERS), Object.keys(CONTENDERS)),
   statementSamples: num('BENCH_STATEMENT_SAMPLES', 20),
-  scaleSizes: (env.BENCH_SCALE ?? '10000,100000').trim().toLowerCase() === 'off' ? [] : (env.BENCH_SCALE ?? '10000,100000').split(',').map((s) => Number(s.trim())).filter((n) => n > 0),
+  scaleSizes:
+    (env.BENCH_SCALE ?? '10000,100000').trim().toLowerCase() === 'off'
+      ? []
+      : (env.BENCH_SCALE ?? '10000,100000')
+          .split(',')
+          .map((s) => Number(s.trim()))
+          .filter((n) => n > 0),
   scaleDuration: num('BENCH_SCALE_DURATION', 5),
   outDir: path.resolve(BENCH_DIR, env.BENCH_OUT ?? '.'),
   // The main data set (defaults: 1,000,000 bindings over 100,000 users); smaller for smoke runs.
@@ -99,12 +110,17 @@ async function main() {
     const round = { round: r + 1, results: {} };
     for (const w of config.workloads) {
       round.results[w] = {};
-      const order = rotate(config.contenders.filter((c) => SUPPORTED[c].includes(w)), r);
+      const order = rotate(
+        config.contenders.filter((c) => SUPPORTED[c].includes(w)),
+        r,
+      );
       for (const c of order) {
         if (correctness[`${c}.${w}`] !== 'ok') continue;
         const m = await measure(servers[SERVER_OF[c]], requests[c][w], c, dbName);
         round.results[w][c] = m;
-        log(`round ${r + 1} ${w} ${c.padEnd(12)} ${fmt(m.rps, 0).padStart(6)} req/s  p50 ${fmt(m.p50_ms, 2)} ms  p99 ${fmt(m.p99_ms, 2)} ms  cpu ${fmt(m.cpu_ms_per_req, 3)} ms/req  pg ${fmt(m.pg_cpu_ms_per_req, 3)} ms/req  errors ${m.errors + m.non2xx + m.mismatches}`);
+        log(
+          `round ${r + 1} ${w} ${c.padEnd(12)} ${fmt(m.rps, 0).padStart(6)} req/s  p50 ${fmt(m.p50_ms, 2)} ms  p99 ${fmt(m.p99_ms, 2)} ms  cpu ${fmt(m.cpu_ms_per_req, 3)} ms/req  pg ${fmt(m.pg_cpu_ms_per_req, 3)} ms/req  errors ${m.errors + m.non2xx + m.mismatches}`,
+        );
       }
     }
     rounds.push(round);
@@ -124,7 +140,13 @@ async function main() {
     config: { ...config, outDir: undefined },
     rounds: config.rounds,
     dataset: { label: plan.label, ...plan.sizes, largest_service: { sid: params.serviceSid, bindings: params.serviceBindings } },
-    params: { serviceSid: params.serviceSid, identity: params.identity, identityBindings: params.identityBindings, bindingSid: params.bindingSid, deepAfterSid: params.deepAfterSid },
+    params: {
+      serviceSid: params.serviceSid,
+      identity: params.identity,
+      identityBindings: params.identityBindings,
+      bindingSid: params.bindingSid,
+      deepAfterSid: params.deepAfterSid,
+    },
     contenders: Object.fromEntries(config.contenders.map((c) => [c, CONTENDERS[c]])),
     workloads: Object.fromEntries(config.workloads.map((w) => [w, WORKLOADS[w]])),
     correctness,
@@ -265,7 +287,11 @@ async function countStatements(servers, requests, proxy) {
         statements: snap.texts.map((t) => ({ per_request: round2(t.n / n), sql: t.sql })),
       };
     }
-    log(`statements per request, ${c}: ${Object.entries(out[c]).map(([w, s]) => `${w} ${s.per_request}`).join(', ')}`);
+    log(
+      `statements per request, ${c}: ${Object.entries(out[c])
+        .map(([w, s]) => `${w} ${s.per_request}`)
+        .join(', ')}`,
+    );
   }
   return out;
 }
@@ -344,7 +370,13 @@ async function scaleProbe(url, dbName, mainSeed) {
       const requests = buildRequests(seed, await fetchCursors({ gateway: server }, seed, authorization), authorization);
       const expected = await withPg(size.dbUrl, (client) => expectedAnswers(client, seed));
       const row = { bindings: size.bindings, largest_service_bindings: seed.serviceBindings, database: size.db, results: {} };
-      for (const [c, w] of [['graphql', 'w1'], ['graphql', 'w2'], ['graphql', 'w7'], ['rest', 'w1'], ['rest', 'w2']]) {
+      for (const [c, w] of [
+        ['graphql', 'w1'],
+        ['graphql', 'w2'],
+        ['graphql', 'w7'],
+        ['rest', 'w1'],
+        ['rest', 'w2'],
+      ]) {
         const verdict = difference(expected[w], normalize(c, w, await send(server, requests[c][w])));
         if (verdict) {
           row.results[`${c}.${w}`] = { error: verdict };
@@ -353,7 +385,12 @@ async function scaleProbe(url, dbName, mainSeed) {
         await runLoad({ base: server.base, request: requests[c][w], connections: 1, duration: 1 });
         const { latencies, elapsed, result } = await runLoad({ base: server.base, request: requests[c][w], connections: 1, duration: config.scaleDuration });
         const p = percentiles(latencies);
-        row.results[`${c}.${w}`] = { p50_ms: round3(p.p50), p99_ms: round3(p.p99), rps: round2(latencies.length / elapsed), errors: result.errors + result.non2xx };
+        row.results[`${c}.${w}`] = {
+          p50_ms: round3(p.p50),
+          p99_ms: round3(p.p99),
+          rps: round2(latencies.length / elapsed),
+          errors: result.errors + result.non2xx,
+        };
         log(`scale ${String(size.bindings).padStart(8)} ${c}.${w}: p50 ${fmt(p.p50, 3)} ms p99 ${fmt(p.p99, 3)} ms`);
       }
       probes.push(row);
@@ -366,7 +403,7 @@ async function scaleProbe(url, dbName, mainSeed) {
 
 function sameVersion(start, end) {
   if (JSON.stringify(start) === JSON.stringify(end)) return start;
-  log('WARNING: the gateway\'s code changed during the run; the phases may have run different code');
+  log("WARNING: the gateway's code changed during the run; the phases may have run different code");
   return { ...start, changed_during_run_to: end };
 }
 

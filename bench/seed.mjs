@@ -21,15 +21,7 @@ import copyStreams from 'pg-copy-streams';
 import { migrate } from '../src/db/migrate.ts';
 import { pgSession } from '../src/db/sql-session.ts';
 import { hashSecret, newAuthToken } from '../src/security/secrets.ts';
-import {
-  BINDING_COLUMNS,
-  bindingCopyChunks,
-  DEFAULT_SIZES,
-  generateUsers,
-  planDataset,
-  USER_COLUMNS,
-  userCopyChunks,
-} from './lib/dataset.mjs';
+import { BINDING_COLUMNS, bindingCopyChunks, DEFAULT_SIZES, generateUsers, planDataset, USER_COLUMNS, userCopyChunks } from './lib/dataset.mjs';
 import { databaseName, databaseUrl } from './lib/db.mjs';
 import { workloadParams } from './lib/params.mjs';
 
@@ -86,10 +78,7 @@ async function main() {
 
     // A fresh token every run: the benchmark needs one, and only hashes are stored.
     const authToken = newAuthToken();
-    await client.query('UPDATE accounts SET auth_token_hash = $2, date_updated = now() WHERE sid = $1', [
-      plan.account.sid,
-      hashSecret(authToken),
-    ]);
+    await client.query('UPDATE accounts SET auth_token_hash = $2, date_updated = now() WHERE sid = $1', [plan.account.sid, hashSecret(authToken)]);
     const params = await workloadParams(client, plan);
     const seconds = (Date.now() - started) / 1000;
     // params.accountSid is plan.account.sid; it stays the first key of the JSON line.
@@ -161,7 +150,9 @@ async function load(client, plan, replace) {
     await client.query('ROLLBACK').catch(() => {});
     throw err;
   }
-  log(`loaded ${users.count.toLocaleString('en-US')} users and ${plan.sizes.bindings.toLocaleString('en-US')} bindings in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  log(
+    `loaded ${users.count.toLocaleString('en-US')} users and ${plan.sizes.bindings.toLocaleString('en-US')} bindings in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
 }
 
 async function copy(client, sql, chunks, progress) {

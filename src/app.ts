@@ -44,7 +44,10 @@ export async function createApp(db: Database, logger: Logger, options: AppOption
   const credentials = new CredentialCache();
   const authenticate = createAuthenticator(db.prisma, { cache: credentials });
   const rateLimiter = createRateLimiter({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit }, logger);
-  const doors: FrontDoor[] = [createGraphQLDoor({ data, logger, limits, readAhead: options.readAhead }), createRestShim({ data, logger, publicUrl: options.publicUrl })];
+  const doors: FrontDoor[] = [
+    createGraphQLDoor({ data, logger, limits, readAhead: options.readAhead }),
+    createRestShim({ data, logger, publicUrl: options.publicUrl }),
+  ];
   const stopListening = await listenForCredentialChanges(db, credentials, logger);
 
   /** The gates, then the door; a refusal in the door's words. */

@@ -106,9 +106,14 @@ describe('the lock socket as admin channel', () => {
       });
       const text = await rawExchange(
         lock.socketPath,
-        ['{"command":"slow","args":{"n":1}}', '', 'not json', '{"command":"fast"}', '{"args":{}}', '{"command":"x","args":[1]}', '{"command":"ping"}', ''].join('\n'),
+        ['{"command":"slow","args":{"n":1}}', '', 'not json', '{"command":"fast"}', '{"args":{}}', '{"command":"x","args":[1]}', '{"command":"ping"}', ''].join(
+          '\n',
+        ),
       );
-      const answers = text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const answers = text
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(answers).toEqual([
         { ok: true, result: { pid: process.pid, serving: true } }, // the greeting
         { ok: true, result: { command: 'slow', args: { n: 1 } } },

@@ -1,16 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminHandler } from '../src/admin/channel.js';
 import { AUDIT_LIMIT_DEFAULT, COMMANDS, executeCommand, UsageError } from '../src/admin/commands.js';
-import { authenticate } from '../src/security/auth.js';
 import { ChannelError } from '../src/admin/protocol.js';
-import {
-  createAccount,
-  createApiKey,
-  listAccounts,
-  listApiKeys,
-  revokeApiKey,
-  rotateAuthToken,
-} from '../src/domain/accounts.js';
+import { createAccount, createApiKey, listAccounts, listApiKeys, revokeApiKey, rotateAuthToken } from '../src/domain/accounts.js';
 import { listDeletions } from '../src/domain/audit.js';
 import { deleteBinding } from '../src/domain/bindings.js';
 import type { DataContext } from '../src/domain/data-context.js';
@@ -18,6 +10,7 @@ import { NotFoundError } from '../src/domain/errors.js';
 import { CursorCodec } from '../src/domain/paging.js';
 import { newSid } from '../src/domain/sids.js';
 import { silentLogger } from '../src/platform/logger.js';
+import { authenticate } from '../src/security/auth.js';
 import { openTestDatabase, type TestDatabase } from './helpers/db.js';
 import { createScenario, type Scenario } from './helpers/scenario.js';
 
@@ -203,8 +196,18 @@ describe('the command table', () => {
   const run = (name: string, args: Record<string, unknown> = {}) => executeCommand(db.prisma, name, args);
 
   it('runs the whole life cycle with JSON-serialisable results', async () => {
-    const account = (await run('account:create', { friendlyName: 'Via commands' })) as { sid: string; authToken: string; friendlyName: string; dateCreated: string };
-    expect(account).toEqual({ sid: expect.stringMatching(/^AC/), friendlyName: 'Via commands', authToken: expect.any(String), dateCreated: expect.any(String) });
+    const account = (await run('account:create', { friendlyName: 'Via commands' })) as {
+      sid: string;
+      authToken: string;
+      friendlyName: string;
+      dateCreated: string;
+    };
+    expect(account).toEqual({
+      sid: expect.stringMatching(/^AC/),
+      friendlyName: 'Via commands',
+      authToken: expect.any(String),
+      dateCreated: expect.any(String),
+    });
     const unnamed = (await run('account:create')) as { friendlyName: string };
     expect(unnamed.friendlyName).toMatch(/^Account created \d{4}-/);
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Caller } from '../src/domain/caller.js';
 import { countBindings, deleteBinding } from '../src/domain/bindings.js';
+import type { Caller } from '../src/domain/caller.js';
 import type { DataContext } from '../src/domain/data-context.js';
 import { CursorCodec } from '../src/domain/paging.js';
 import { openTestDatabase, type TestDatabase } from './helpers/db.js';
@@ -53,7 +53,8 @@ describe('maintained binding counts', () => {
 
   it('stay exact after type changes, bulk inserts and cascades from users and services', async () => {
     const service = scenario.a.services[0]!.sid;
-    await db.prisma.$executeRaw`UPDATE bindings SET binding_type = 'gcm' WHERE service_sid = ${service} AND binding_type = 'apn' AND sid IN (SELECT sid FROM bindings WHERE service_sid = ${service} ORDER BY sid LIMIT 5)`;
+    await db.prisma
+      .$executeRaw`UPDATE bindings SET binding_type = 'gcm' WHERE service_sid = ${service} AND binding_type = 'apn' AND sid IN (SELECT sid FROM bindings WHERE service_sid = ${service} ORDER BY sid LIMIT 5)`;
     await expectExact();
     const user = await db.prisma.user.findFirstOrThrow({ where: { serviceSid: service }, orderBy: { sid: 'asc' } });
     await db.prisma.user.delete({ where: { sid: user.sid } });

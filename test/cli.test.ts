@@ -182,85 +182,101 @@ function describeWithRunningGateway(mode: string, setup: () => { env: Env; scena
       if (gateway) expect(await gateway.stop()).toBe(0);
     }, SLOW);
 
-    it('creates an account that authenticates against the running gateway at once', async () => {
-      const account = await cliJson(env, 'account:create', '--friendly-name', 'Created while running');
-      expect(await whoAmI(gateway, basic(account.sid, account.authToken))).toEqual({ status: 200, sid: account.sid });
-      expect(await restProbe(gateway, basic(account.sid, account.authToken))).toEqual({ status: 404, code: 20404 });
-      expect(await restProbe(gateway, basic(account.sid, 'wrong'))).toEqual({ status: 401, code: 20003 });
-    }, SLOW);
+    it(
+      'creates an account that authenticates against the running gateway at once',
+      async () => {
+        const account = await cliJson(env, 'account:create', '--friendly-name', 'Created while running');
+        expect(await whoAmI(gateway, basic(account.sid, account.authToken))).toEqual({ status: 200, sid: account.sid });
+        expect(await restProbe(gateway, basic(account.sid, account.authToken))).toEqual({ status: 404, code: 20404 });
+        expect(await restProbe(gateway, basic(account.sid, 'wrong'))).toEqual({ status: 401, code: 20003 });
+      },
+      SLOW,
+    );
 
-    it('rotates a token: the old one gets 401 from the running gateway at once, the new one works', async () => {
-      const account = await cliJson(env, 'account:create');
-      const before = basic(account.sid, account.authToken);
-      expect((await whoAmI(gateway, before)).status).toBe(200);
+    it(
+      'rotates a token: the old one gets 401 from the running gateway at once, the new one works',
+      async () => {
+        const account = await cliJson(env, 'account:create');
+        const before = basic(account.sid, account.authToken);
+        expect((await whoAmI(gateway, before)).status).toBe(200);
 
-      const rotated = await cliJson(env, 'account:rotate-token', account.sid);
-      expect(rotated).toEqual({ sid: account.sid, authToken: expect.stringMatching(/^[0-9a-f]{32}$/) });
-      expect((await whoAmI(gateway, before)).status).toBe(401);
-      expect(await restProbe(gateway, before)).toEqual({ status: 401, code: 20003 });
-      expect(await whoAmI(gateway, basic(account.sid, rotated.authToken))).toEqual({ status: 200, sid: account.sid });
-    }, SLOW);
+        const rotated = await cliJson(env, 'account:rotate-token', account.sid);
+        expect(rotated).toEqual({ sid: account.sid, authToken: expect.stringMatching(/^[0-9a-f]{32}$/) });
+        expect((await whoAmI(gateway, before)).status).toBe(401);
+        expect(await restProbe(gateway, before)).toEqual({ status: 401, code: 20003 });
+        expect(await whoAmI(gateway, basic(account.sid, rotated.authToken))).toEqual({ status: 200, sid: account.sid });
+      },
+      SLOW,
+    );
 
-    it('creates, lists and revokes API keys; a revoked key gets 401 at once', async () => {
-      const accountSid = scenario.a.sid;
-      const key = await cliJson(env, 'key:create', '--account', accountSid, '--scope', 'read-write', '--friendly-name', 'deploy bot');
-      const readKey = await cliJson(env, 'key:create', '--account', accountSid, '--scope=read');
-      const auth = basic(key.sid, key.secret);
-      expect(await whoAmI(gateway, auth)).toEqual({ status: 200, sid: accountSid });
-      expect(await whoAmI(gateway, basic(readKey.sid, readKey.secret))).toEqual({ status: 200, sid: accountSid });
+    it(
+      'creates, lists and revokes API keys; a revoked key gets 401 at once',
+      async () => {
+        const accountSid = scenario.a.sid;
+        const key = await cliJson(env, 'key:create', '--account', accountSid, '--scope', 'read-write', '--friendly-name', 'deploy bot');
+        const readKey = await cliJson(env, 'key:create', '--account', accountSid, '--scope=read');
+        const auth = basic(key.sid, key.secret);
+        expect(await whoAmI(gateway, auth)).toEqual({ status: 200, sid: accountSid });
+        expect(await whoAmI(gateway, basic(readKey.sid, readKey.secret))).toEqual({ status: 200, sid: accountSid });
 
-      const { apiKeys } = await cliJson<{ apiKeys: Array<Record<string, unknown>> }>(env, 'key:list', '--account', accountSid);
-      expect(apiKeys).toEqual(
-        expect.arrayContaining([
-          { sid: key.sid, accountSid, friendlyName: 'deploy bot', scope: 'read-write', dateCreated: expect.any(String), revokedAt: null },
-          { sid: readKey.sid, accountSid, friendlyName: null, scope: 'read', dateCreated: expect.any(String), revokedAt: null },
-        ]),
-      );
+        const { apiKeys } = await cliJson<{ apiKeys: Array<Record<string, unknown>> }>(env, 'key:list', '--account', accountSid);
+        expect(apiKeys).toEqual(
+          expect.arrayContaining([
+            { sid: key.sid, accountSid, friendlyName: 'deploy bot', scope: 'read-write', dateCreated: expect.any(String), revokedAt: null },
+            { sid: readKey.sid, accountSid, friendlyName: null, scope: 'read', dateCreated: expect.any(String), revokedAt: null },
+          ]),
+        );
 
-      const revoked = await cliJson(env, 'key:revoke', '--key', key.sid);
-      expect(revoked).toMatchObject({ sid: key.sid, alreadyRevoked: false });
-      expect((await whoAmI(gateway, auth)).status).toBe(401);
-      expect(await restProbe(gateway, auth)).toEqual({ status: 401, code: 20003 });
-      // The other key is untouched.
-      expect((await whoAmI(gateway, basic(readKey.sid, readKey.secret))).status).toBe(200);
+        const revoked = await cliJson(env, 'key:revoke', '--key', key.sid);
+        expect(revoked).toMatchObject({ sid: key.sid, alreadyRevoked: false });
+        expect((await whoAmI(gateway, auth)).status).toBe(401);
+        expect(await restProbe(gateway, auth)).toEqual({ status: 401, code: 20003 });
+        // The other key is untouched.
+        expect((await whoAmI(gateway, basic(readKey.sid, readKey.secret))).status).toBe(200);
 
-      const table = await cli(env, 'key:list', '--account', accountSid);
-      expect(table.code, table.stderr).toBe(0);
-      const row = table.stdout.split('\n').find((l) => l.startsWith(key.sid));
-      expect(row).toMatch(new RegExp(`^${key.sid}\\s+${accountSid}\\s+read-write\\s+\\S+Z\\s+\\S+Z\\s+deploy bot$`));
-      expect(table.stdout).not.toContain(key.secret);
-    }, SLOW);
+        const table = await cli(env, 'key:list', '--account', accountSid);
+        expect(table.code, table.stderr).toBe(0);
+        const row = table.stdout.split('\n').find((l) => l.startsWith(key.sid));
+        expect(row).toMatch(new RegExp(`^${key.sid}\\s+${accountSid}\\s+read-write\\s+\\S+Z\\s+\\S+Z\\s+deploy bot$`));
+        expect(table.stdout).not.toContain(key.secret);
+      },
+      SLOW,
+    );
 
-    it('lists a deletion made over HTTP in the audit trail, with the row as it was', async () => {
-      const { a } = scenario;
-      const service = a.services[0]!;
-      const bindingSid = service.bindings[0]!;
-      const requestId = `cli-test-${randomBytes(4).toString('hex')}`;
-      const deleted = await fetch(`${gateway.baseUrl}/v2/Services/${service.sid}/Bindings/${bindingSid}`, {
-        method: 'DELETE',
-        headers: { authorization: a.authorization, 'x-request-id': requestId },
-      });
-      expect(deleted.status).toBe(204);
+    it(
+      'lists a deletion made over HTTP in the audit trail, with the row as it was',
+      async () => {
+        const { a } = scenario;
+        const service = a.services[0]!;
+        const bindingSid = service.bindings[0]!;
+        const requestId = `cli-test-${randomBytes(4).toString('hex')}`;
+        const deleted = await fetch(`${gateway.baseUrl}/v2/Services/${service.sid}/Bindings/${bindingSid}`, {
+          method: 'DELETE',
+          headers: { authorization: a.authorization, 'x-request-id': requestId },
+        });
+        expect(deleted.status).toBe(204);
 
-      const { deletions } = await cliJson<{ deletions: Array<Record<string, any>> }>(env, 'audit:list', '--account', a.sid, '--since', '1h');
-      expect(deletions[0]).toEqual({
-        sid: expect.stringMatching(/^DL[0-9a-f]{32}$/),
-        dateCreated: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/),
-        accountSid: a.sid,
-        credentialSid: a.sid,
-        frontDoor: 'rest',
-        requestId,
-        bindingSid,
-        serviceSid: service.sid,
-        binding: expect.objectContaining({ sid: bindingSid, account_sid: a.sid, service_sid: service.sid, endpoint: expect.any(String) }),
-      });
+        const { deletions } = await cliJson<{ deletions: Array<Record<string, any>> }>(env, 'audit:list', '--account', a.sid, '--since', '1h');
+        expect(deletions[0]).toEqual({
+          sid: expect.stringMatching(/^DL[0-9a-f]{32}$/),
+          dateCreated: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/),
+          accountSid: a.sid,
+          credentialSid: a.sid,
+          frontDoor: 'rest',
+          requestId,
+          bindingSid,
+          serviceSid: service.sid,
+          binding: expect.objectContaining({ sid: bindingSid, account_sid: a.sid, service_sid: service.sid, endpoint: expect.any(String) }),
+        });
 
-      const text = await cli(env, 'audit:list', '--limit', '5');
-      expect(text.code, text.stderr).toBe(0);
-      expect(text.stdout).toContain(`binding ${bindingSid} of service ${service.sid}`);
-      expect(text.stdout).toContain(`account ${a.sid}  credential ${a.sid}  via rest  request ${requestId}`);
-      expect(text.stdout).toContain(`"sid":"${bindingSid}"`);
-    }, SLOW);
+        const text = await cli(env, 'audit:list', '--limit', '5');
+        expect(text.code, text.stderr).toBe(0);
+        expect(text.stdout).toContain(`binding ${bindingSid} of service ${service.sid}`);
+        expect(text.stdout).toContain(`account ${a.sid}  credential ${a.sid}  via rest  request ${requestId}`);
+        expect(text.stdout).toContain(`"sid":"${bindingSid}"`);
+      },
+      SLOW,
+    );
 
     extra?.(() => gateway);
   });
@@ -272,145 +288,184 @@ describe('embedded database (DATA_DIR)', () => {
   const socketPath = path.join(dir, 'gateway.lock.sock');
   let scenario: Scenario;
 
-  it('without a gateway running, opens the folder itself: account and API key life cycle', async () => {
-    const account = await cliJson(env, 'account:create', '--friendly-name', 'CLI test');
-    expect(account).toEqual({
-      sid: expect.stringMatching(/^AC[0-9a-f]{32}$/),
-      friendlyName: 'CLI test',
-      authToken: expect.stringMatching(/^[0-9a-f]{32}$/),
-      dateCreated: expect.any(String),
-    });
-    expect(existsSync(path.join(dir, 'pgdata'))).toBe(true);
+  it(
+    'without a gateway running, opens the folder itself: account and API key life cycle',
+    async () => {
+      const account = await cliJson(env, 'account:create', '--friendly-name', 'CLI test');
+      expect(account).toEqual({
+        sid: expect.stringMatching(/^AC[0-9a-f]{32}$/),
+        friendlyName: 'CLI test',
+        authToken: expect.stringMatching(/^[0-9a-f]{32}$/),
+        dateCreated: expect.any(String),
+      });
+      expect(existsSync(path.join(dir, 'pgdata'))).toBe(true);
 
-    const key = await cliJson(env, 'key:create', '--account', account.sid, '--scope', 'read', '--friendly-name', 'ro');
-    expect(key).toEqual({
-      sid: expect.stringMatching(/^SK[0-9a-f]{32}$/),
-      accountSid: account.sid,
-      friendlyName: 'ro',
-      scope: 'read',
-      secret: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/),
-    });
+      const key = await cliJson(env, 'key:create', '--account', account.sid, '--scope', 'read', '--friendly-name', 'ro');
+      expect(key).toEqual({
+        sid: expect.stringMatching(/^SK[0-9a-f]{32}$/),
+        accountSid: account.sid,
+        friendlyName: 'ro',
+        scope: 'read',
+        secret: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/),
+      });
 
-    const listed = await cli(env, 'key:list');
-    expect(listed.code, listed.stderr).toBe(0);
-    expect(listed.stdout).toMatch(new RegExp(`^SID\\s+ACCOUNT\\s+SCOPE\\s+CREATED\\s+REVOKED\\s+NAME\\n${key.sid}\\s+${account.sid}\\s+read\\s+\\S+Z\\s+-\\s+ro\\n$`));
-    expect(listed.stdout).not.toContain(key.secret);
+      const listed = await cli(env, 'key:list');
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(listed.stdout).toMatch(
+        new RegExp(`^SID\\s+ACCOUNT\\s+SCOPE\\s+CREATED\\s+REVOKED\\s+NAME\\n${key.sid}\\s+${account.sid}\\s+read\\s+\\S+Z\\s+-\\s+ro\\n$`),
+      );
+      expect(listed.stdout).not.toContain(key.secret);
 
-    const revoke = await cli(env, 'key:revoke', key.sid);
-    expect(revoke.code, revoke.stderr).toBe(0);
-    expect(revoke.stdout).toBe(`Revoked API key ${key.sid} of account ${account.sid}: it no longer authenticates.\n`);
+      const revoke = await cli(env, 'key:revoke', key.sid);
+      expect(revoke.code, revoke.stderr).toBe(0);
+      expect(revoke.stdout).toBe(`Revoked API key ${key.sid} of account ${account.sid}: it no longer authenticates.\n`);
 
-    const missing = await cli(env, 'key:revoke', `SK${'0'.repeat(32)}`);
-    expect(missing.code).toBe(1);
-    expect(missing.stderr).toBe(`error: API key SK${'0'.repeat(32)} was not found\n`);
-    expect(missing.stdout).toBe('');
+      const missing = await cli(env, 'key:revoke', `SK${'0'.repeat(32)}`);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toBe(`error: API key SK${'0'.repeat(32)} was not found\n`);
+      expect(missing.stdout).toBe('');
 
-    // Each run released the folder again.
-    expect(existsSync(socketPath)).toBe(false);
-  }, SLOW);
+      // Each run released the folder again.
+      expect(existsSync(socketPath)).toBe(false);
+    },
+    SLOW,
+  );
 
-  it('prints secrets for humans with a note that they are shown once', async () => {
-    const created = await cli(env, 'account:create');
-    expect(created.code, created.stderr).toBe(0);
-    expect(created.stdout).toMatch(/^Created account (AC[0-9a-f]{32}) \(Account created [^)]+\)\n {2}AccountSid {2}\1\n {2}AuthToken {3}[0-9a-f]{32}\n\nThe auth token is shown this once: only its hash is stored\.\n$/);
-  }, SLOW);
+  it(
+    'prints secrets for humans with a note that they are shown once',
+    async () => {
+      const created = await cli(env, 'account:create');
+      expect(created.code, created.stderr).toBe(0);
+      expect(created.stdout).toMatch(
+        /^Created account (AC[0-9a-f]{32}) \(Account created [^)]+\)\n {2}AccountSid {2}\1\n {2}AuthToken {3}[0-9a-f]{32}\n\nThe auth token is shown this once: only its hash is stored\.\n$/,
+      );
+    },
+    SLOW,
+  );
 
-  it('refuses bad usage with status 2, before touching any database', async () => {
-    const empty = tempFolder();
-    const none = { DATA_DIR: empty };
-    const cases: Array<[string[], RegExp]> = [
-      [[], /^error: no command given\n\nusage: npm run cli -- <command>/],
-      [['nope'], /^error: unknown command "nope"\n/],
-      [['key:create', '--account', 'ACx', '--scope', 'read'], /^error: --account must be an account SID/],
-      [['key:create', '--account', `AC${'1'.repeat(32)}`, '--scope', 'admin'], /^error: --scope must be read or read-write, got "admin"\nusage: npm run cli -- key:create --account AC… --scope read\|read-write/],
-      [['key:create', '--account', `AC${'1'.repeat(32)}`], /^error: --scope is required/],
-      [['key:revoke', '--key'], /^error: --key needs a value/],
-      [['key:revoke', `SK${'1'.repeat(32)}`, 'extra'], /^error: unexpected argument "extra"/],
-      [['key:list', '--scope', 'read'], /^error: key:list does not take --scope/],
-      [['audit:list', '--limit', '0'], /^error: --limit must be an integer from 1 to 1000/],
-      [['audit:list', '--since', 'last week'], /^error: --since must be/],
-    ];
-    const exits = await Promise.all(cases.map(([args]) => cli(none, ...args)));
-    for (const [i, [args, message]] of cases.entries()) {
-      const exit = exits[i]!;
-      expect(exit.code, args.join(' ')).toBe(2);
-      expect(exit.stderr).toMatch(message);
-      expect(exit.stdout).toBe('');
-    }
-    const help = await cli(none, 'help');
-    expect(help.code).toBe(0);
-    expect(help.stdout).toContain('account:rotate-token --account AC…');
-    expect(help.stdout).toContain('key:create --account AC… --scope read|read-write [--friendly-name NAME]');
+  it(
+    'refuses bad usage with status 2, before touching any database',
+    async () => {
+      const empty = tempFolder();
+      const none = { DATA_DIR: empty };
+      const cases: Array<[string[], RegExp]> = [
+        [[], /^error: no command given\n\nusage: npm run cli -- <command>/],
+        [['nope'], /^error: unknown command "nope"\n/],
+        [['key:create', '--account', 'ACx', '--scope', 'read'], /^error: --account must be an account SID/],
+        [
+          ['key:create', '--account', `AC${'1'.repeat(32)}`, '--scope', 'admin'],
+          /^error: --scope must be read or read-write, got "admin"\nusage: npm run cli -- key:create --account AC… --scope read\|read-write/,
+        ],
+        [['key:create', '--account', `AC${'1'.repeat(32)}`], /^error: --scope is required/],
+        [['key:revoke', '--key'], /^error: --key needs a value/],
+        [['key:revoke', `SK${'1'.repeat(32)}`, 'extra'], /^error: unexpected argument "extra"/],
+        [['key:list', '--scope', 'read'], /^error: key:list does not take --scope/],
+        [['audit:list', '--limit', '0'], /^error: --limit must be an integer from 1 to 1000/],
+        [['audit:list', '--since', 'last week'], /^error: --since must be/],
+      ];
+      const exits = await Promise.all(cases.map(([args]) => cli(none, ...args)));
+      for (const [i, [args, message]] of cases.entries()) {
+        const exit = exits[i]!;
+        expect(exit.code, args.join(' ')).toBe(2);
+        expect(exit.stderr).toMatch(message);
+        expect(exit.stdout).toBe('');
+      }
+      const help = await cli(none, 'help');
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain('account:rotate-token --account AC…');
+      expect(help.stdout).toContain('key:create --account AC… --scope read|read-write [--friendly-name NAME]');
 
-    // A read on a folder without a database says so and creates nothing.
-    const exit = await cli(none, 'key:list');
-    expect(exit.code).toBe(1);
-    expect(exit.stderr).toMatch(/^error: there is no gateway database in .* \(DATA_DIR\)/);
-    expect(readdirSync(empty)).toEqual([]);
-  }, SLOW);
-
-  it('waits for a process that holds the folder but does not take commands yet, then goes through it', async () => {
-    // This test plays the gateway: it holds the folder (as during start-up) and
-    // starts answering commands a moment later. It also adds bindings for later tests.
-    scenario = await addScenario({ dataDir: dir });
-    const db = await openDatabase({ dataDir: dir });
-    try {
-      const pending = cli(env, 'account:list', '--json');
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      db.serveAdmin!(createAdminHandler(db.prisma, silentLogger));
-      const exit = await pending;
-      expect(exit.code, exit.stderr).toBe(0);
-      const { accounts } = JSON.parse(exit.stdout) as { accounts: Array<{ sid: string; activeApiKeys: number }> };
-      expect(accounts.map((a) => a.sid)).toContain(scenario.a.sid);
-      expect(accounts).toHaveLength(4); // two from the CLI, two from the scenario
-    } finally {
-      await db.close();
-    }
-  }, SLOW);
-
-  it('stops with what to do when the folder is held by a gateway without the admin channel', async () => {
-    const held = tempFolder();
-    const old = net.createServer((conn) => conn.end('4242\n')); // what older versions answer
-    await new Promise<void>((resolve) => old.listen(path.join(held, 'gateway.lock.sock'), () => resolve()));
-    try {
-      const exit = await cli({ DATA_DIR: held }, 'key:list');
+      // A read on a folder without a database says so and creates nothing.
+      const exit = await cli(none, 'key:list');
       expect(exit.code).toBe(1);
-      expect(exit.stderr).toBe(
-        `error: the process holding ${held} (DATA_DIR, pid 4242) is a gateway version without the admin channel: ` +
-          'restart it with this version, or stop it and run the command again (the CLI then opens the folder itself)\n',
-      );
-      expect(readdirSync(held)).toEqual(['gateway.lock.sock']);
-    } finally {
-      await new Promise<void>((resolve) => old.close(() => resolve()));
-    }
-  }, SLOW);
+      expect(exit.stderr).toMatch(/^error: there is no gateway database in .* \(DATA_DIR\)/);
+      expect(readdirSync(empty)).toEqual([]);
+    },
+    SLOW,
+  );
 
-  describeWithRunningGateway('embedded', () => ({ env, scenario: () => scenario }), (gateway) => {
-    it('runs commands in the gateway process, which keeps the folder and keeps serving', async () => {
-      const listed = await cliJson<{ accounts: unknown[] }>(env, 'account:list');
-      expect(listed.accounts.length).toBeGreaterThan(0);
-      // The gateway ran it (and logged it, without results)...
-      const logged = gateway()
-        .stderr()
-        .split('\n')
-        .filter((l) => l.includes('"msg":"admin command"'))
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
-      expect(logged.map((l) => l.command)).toEqual(
-        expect.arrayContaining(['account:create', 'account:rotate-token', 'key:create', 'key:revoke', 'audit:list', 'account:list']),
-      );
-      expect(logged.every((l) => l.ok === true && !('result' in l))).toBe(true);
-      expect(gateway().stderr()).not.toMatch(/"authToken"|"secret"/);
-      // ...and still holds the folder and serves.
-      expect(existsSync(socketPath)).toBe(true);
-      expect((await whoAmI(gateway(), scenario.a.authorization)).status).toBe(200);
-    }, SLOW);
-  });
+  it(
+    'waits for a process that holds the folder but does not take commands yet, then goes through it',
+    async () => {
+      // This test plays the gateway: it holds the folder (as during start-up) and
+      // starts answering commands a moment later. It also adds bindings for later tests.
+      scenario = await addScenario({ dataDir: dir });
+      const db = await openDatabase({ dataDir: dir });
+      try {
+        const pending = cli(env, 'account:list', '--json');
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        db.serveAdmin!(createAdminHandler(db.prisma, silentLogger));
+        const exit = await pending;
+        expect(exit.code, exit.stderr).toBe(0);
+        const { accounts } = JSON.parse(exit.stdout) as { accounts: Array<{ sid: string; activeApiKeys: number }> };
+        expect(accounts.map((a) => a.sid)).toContain(scenario.a.sid);
+        expect(accounts).toHaveLength(4); // two from the CLI, two from the scenario
+      } finally {
+        await db.close();
+      }
+    },
+    SLOW,
+  );
 
-  it('after the gateway stopped, opens the folder itself again', async () => {
-    expect(existsSync(socketPath)).toBe(false);
-    const { deletions } = await cliJson<{ deletions: unknown[] }>(env, 'audit:list');
-    expect(deletions).toHaveLength(1);
-  }, SLOW);
+  it(
+    'stops with what to do when the folder is held by a gateway without the admin channel',
+    async () => {
+      const held = tempFolder();
+      const old = net.createServer((conn) => conn.end('4242\n')); // what older versions answer
+      await new Promise<void>((resolve) => old.listen(path.join(held, 'gateway.lock.sock'), () => resolve()));
+      try {
+        const exit = await cli({ DATA_DIR: held }, 'key:list');
+        expect(exit.code).toBe(1);
+        expect(exit.stderr).toBe(
+          `error: the process holding ${held} (DATA_DIR, pid 4242) is a gateway version without the admin channel: ` +
+            'restart it with this version, or stop it and run the command again (the CLI then opens the folder itself)\n',
+        );
+        expect(readdirSync(held)).toEqual(['gateway.lock.sock']);
+      } finally {
+        await new Promise<void>((resolve) => old.close(() => resolve()));
+      }
+    },
+    SLOW,
+  );
+
+  describeWithRunningGateway(
+    'embedded',
+    () => ({ env, scenario: () => scenario }),
+    (gateway) => {
+      it(
+        'runs commands in the gateway process, which keeps the folder and keeps serving',
+        async () => {
+          const listed = await cliJson<{ accounts: unknown[] }>(env, 'account:list');
+          expect(listed.accounts.length).toBeGreaterThan(0);
+          // The gateway ran it (and logged it, without results)...
+          const logged = gateway()
+            .stderr()
+            .split('\n')
+            .filter((l) => l.includes('"msg":"admin command"'))
+            .map((l) => JSON.parse(l) as Record<string, unknown>);
+          expect(logged.map((l) => l.command)).toEqual(
+            expect.arrayContaining(['account:create', 'account:rotate-token', 'key:create', 'key:revoke', 'audit:list', 'account:list']),
+          );
+          expect(logged.every((l) => l.ok === true && !('result' in l))).toBe(true);
+          expect(gateway().stderr()).not.toMatch(/"authToken"|"secret"/);
+          // ...and still holds the folder and serves.
+          expect(existsSync(socketPath)).toBe(true);
+          expect((await whoAmI(gateway(), scenario.a.authorization)).status).toBe(200);
+        },
+        SLOW,
+      );
+    },
+  );
+
+  it(
+    'after the gateway stopped, opens the folder itself again',
+    async () => {
+      expect(existsSync(socketPath)).toBe(false);
+      const { deletions } = await cliJson<{ deletions: unknown[] }>(env, 'audit:list');
+      expect(deletions).toHaveLength(1);
+    },
+    SLOW,
+  );
 });
 
 describe.runIf(TEST_DATABASE_URL)('PostgreSQL (DATABASE_URL)', () => {
@@ -440,22 +495,26 @@ describe.runIf(TEST_DATABASE_URL)('PostgreSQL (DATABASE_URL)', () => {
     await admin((c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
   }, SLOW);
 
-  it('opens the database directly (migrating an empty one): account and API key life cycle', async () => {
-    const account = await cliJson(env, 'account:create', '--friendly-name', 'PG ops');
-    expect(account).toMatchObject({ sid: expect.stringMatching(/^AC/), friendlyName: 'PG ops' });
-    const key = await cliJson(env, 'key:create', '--account', account.sid, '--scope', 'read-write');
-    const revoked = await cliJson(env, 'key:revoke', key.sid);
-    expect(revoked).toMatchObject({ sid: key.sid, scope: 'read-write', alreadyRevoked: false });
-    const again = await cli(env, 'key:revoke', key.sid);
-    expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(new RegExp(`^API key ${key.sid} of account ${account.sid} was already revoked \\(at \\S+Z\\)\\.\\n$`));
-    const { apiKeys } = await cliJson(env, 'key:list');
-    expect(apiKeys).toEqual([expect.objectContaining({ sid: key.sid, revokedAt: revoked.revokedAt })]);
-    // Postgres mode never touches DATA_DIR.
-    expect(existsSync(env.DATA_DIR!)).toBe(false);
+  it(
+    'opens the database directly (migrating an empty one): account and API key life cycle',
+    async () => {
+      const account = await cliJson(env, 'account:create', '--friendly-name', 'PG ops');
+      expect(account).toMatchObject({ sid: expect.stringMatching(/^AC/), friendlyName: 'PG ops' });
+      const key = await cliJson(env, 'key:create', '--account', account.sid, '--scope', 'read-write');
+      const revoked = await cliJson(env, 'key:revoke', key.sid);
+      expect(revoked).toMatchObject({ sid: key.sid, scope: 'read-write', alreadyRevoked: false });
+      const again = await cli(env, 'key:revoke', key.sid);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toMatch(new RegExp(`^API key ${key.sid} of account ${account.sid} was already revoked \\(at \\S+Z\\)\\.\\n$`));
+      const { apiKeys } = await cliJson(env, 'key:list');
+      expect(apiKeys).toEqual([expect.objectContaining({ sid: key.sid, revokedAt: revoked.revokedAt })]);
+      // Postgres mode never touches DATA_DIR.
+      expect(existsSync(env.DATA_DIR!)).toBe(false);
 
-    scenario = await addScenario({ databaseUrl: url });
-  }, SLOW);
+      scenario = await addScenario({ databaseUrl: url });
+    },
+    SLOW,
+  );
 
   describeWithRunningGateway('postgres', () => ({ env, scenario: () => scenario }));
 });

@@ -6,12 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../src/app.js';
-import type { Caller } from '../src/domain/caller.js';
-import { CREDENTIALS_CHANNEL, CredentialCache } from '../src/security/credential-cache.js';
 import { type Database, listenerApplicationName, openDatabase } from '../src/db/database.js';
 import { listenPostgres } from '../src/db/notifications.js';
 import { createAccount, createApiKey, revokeApiKey, rotateAuthToken } from '../src/domain/accounts.js';
+import type { Caller } from '../src/domain/caller.js';
 import { createLogger } from '../src/platform/logger.js';
+import { CREDENTIALS_CHANNEL, CredentialCache } from '../src/security/credential-cache.js';
 import { GRAPHQL_URL, startTestApp, type TestApp } from './helpers/app.js';
 import { backend, TEST_DATABASE_URL } from './helpers/db.js';
 import { basicAuth } from './helpers/server.js';
@@ -25,7 +25,11 @@ function deferred<T>() {
   return { promise, resolve };
 }
 
-const caller = (n: number): Caller => ({ accountSid: `AC${String(n).padStart(32, '0')}`, credentialSid: `AC${String(n).padStart(32, '0')}`, scope: 'read-write' });
+const caller = (n: number): Caller => ({
+  accountSid: `AC${String(n).padStart(32, '0')}`,
+  credentialSid: `AC${String(n).padStart(32, '0')}`,
+  scope: 'read-write',
+});
 
 describe('CredentialCache', () => {
   it('answers a header seen before without the lookup, and keeps only successes', async () => {

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/db/database.js';
 import { DataDirLockedError, lockDataDir } from '../src/db/data-dir-lock.js';
+import { openDatabase } from '../src/db/database.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATABASE_MODULE = pathToFileURL(path.join(REPO_ROOT, 'src/db/database.ts')).href;
@@ -107,11 +107,11 @@ describe('lockDataDir', () => {
   it('takes over a socket file left behind by a process that died', async () => {
     const dir = tempFolder();
     const socketPath = path.join(dir, 'gateway.lock.sock');
-    const child = spawn(
-      process.execPath,
-      ['-e', `require('node:net').createServer().listen(process.argv[1], () => console.log('listening'))`, socketPath],
-      { stdio: ['ignore', 'pipe', 'inherit'], timeout: CHILD_TIMEOUT_MS, killSignal: 'SIGKILL' },
-    );
+    const child = spawn(process.execPath, ['-e', `require('node:net').createServer().listen(process.argv[1], () => console.log('listening'))`, socketPath], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      timeout: CHILD_TIMEOUT_MS,
+      killSignal: 'SIGKILL',
+    });
     const exited = waitForExit(child);
     await new Promise<void>((resolve, reject) => {
       child.stdout?.on('data', (c: Buffer) => {

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Database, openDatabase, quoteIdent } from '../src/db/database.js';
-import { type Migration, MIGRATIONS_DIR, migrate, MigrationError, readMigrations } from '../src/db/migrate.js';
+import { MIGRATIONS_DIR, type Migration, MigrationError, migrate, readMigrations } from '../src/db/migrate.js';
 import type { SqlSession } from '../src/db/sql-session.js';
 import { openTestDatabase, TEST_DATABASE_URL, type TestDatabase } from './helpers/db.js';
 
@@ -45,8 +45,7 @@ interface MigrationRow {
   applied_steps_count: number;
 }
 
-const migrationRows = (db: Database) =>
-  db.withSession((s) => s.query<MigrationRow>('SELECT * FROM "_prisma_migrations" ORDER BY migration_name'));
+const migrationRows = (db: Database) => db.withSession((s) => s.query<MigrationRow>('SELECT * FROM "_prisma_migrations" ORDER BY migration_name'));
 
 const relationExists = (db: Database, name: string) =>
   db.withSession(async (s) => {
@@ -143,9 +142,7 @@ describe('on an up-to-date database', () => {
   it('rejects a migration whose migration.sql changed after it was applied, and changes nothing', async () => {
     const before = await migrationRows(db);
     const migrations = await readMigrations();
-    const edited = migrations.map((m, i) =>
-      i === 0 ? fakeMigration(m.name, `${m.sql}\n-- edited after it was applied\n`) : m,
-    );
+    const edited = migrations.map((m, i) => (i === 0 ? fakeMigration(m.name, `${m.sql}\n-- edited after it was applied\n`) : m));
     const name = migrations[0]?.name ?? '';
     const error = await db.withSession((s) => migrate(s, edited)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MigrationError);
@@ -158,18 +155,14 @@ describe('on an up-to-date database', () => {
 
   it('rejects a migration recorded as started but never finished', async () => {
     const name = MIGRATION_DIRS[0] ?? '';
-    await db.withSession((s) =>
-      s.query('UPDATE "_prisma_migrations" SET finished_at = NULL WHERE migration_name = $1', [name]),
-    );
+    await db.withSession((s) => s.query('UPDATE "_prisma_migrations" SET finished_at = NULL WHERE migration_name = $1', [name]));
     try {
       const error = await db.migrate().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(MigrationError);
       expect((error as Error).message).toContain(name);
       expect((error as Error).message).toMatch(/never finished/);
     } finally {
-      await db.withSession((s) =>
-        s.query('UPDATE "_prisma_migrations" SET finished_at = started_at WHERE migration_name = $1', [name]),
-      );
+      await db.withSession((s) => s.query('UPDATE "_prisma_migrations" SET finished_at = started_at WHERE migration_name = $1', [name]));
     }
     expect(await db.migrate()).toEqual([]);
   });

@@ -251,14 +251,29 @@ async function actualFromDatabase(db: TestDatabase) {
 
     // Also read through information_schema, the portable view: it must agree on
     // the kind of each column (enums are USER-DEFINED in this schema, lists ARRAY).
-    const infoColumns = await s.query<{ table_name: string; column_name: string; data_type: string; udt_schema: string; udt_name: string; is_nullable: string }>(
+    const infoColumns = await s.query<{
+      table_name: string;
+      column_name: string;
+      data_type: string;
+      udt_schema: string;
+      udt_name: string;
+      is_nullable: string;
+    }>(
       `SELECT table_name, column_name, data_type, udt_schema, udt_name, is_nullable
          FROM information_schema.columns
         WHERE table_schema = current_schema() AND table_name <> $1`,
       [BOOKKEEPING],
     );
 
-    const indexes = await s.query<{ table_name: string; index_name: string; is_unique: boolean; is_primary: boolean; method: string; predicate: string | null; columns: string[] }>(
+    const indexes = await s.query<{
+      table_name: string;
+      index_name: string;
+      is_unique: boolean;
+      is_primary: boolean;
+      method: string;
+      predicate: string | null;
+      columns: string[];
+    }>(
       `SELECT t.relname AS table_name, i.relname AS index_name, ix.indisunique AS is_unique,
               ix.indisprimary AS is_primary, am.amname AS method,
               pg_get_expr(ix.indpred, ix.indrelid) AS predicate,
@@ -345,10 +360,10 @@ function expectSameLines(what: string, actual: readonly string[], expected: read
   const e = [...expected].sort();
   const missingFromDatabase = e.filter((x) => !a.includes(x));
   const notInDatamodel = a.filter((x) => !e.includes(x));
-  expect(
-    { missingFromDatabase, notInDatamodel },
-    `${what}: the migrated database and prisma/schema.prisma differ`,
-  ).toEqual({ missingFromDatabase: [], notInDatamodel: [] });
+  expect({ missingFromDatabase, notInDatamodel }, `${what}: the migrated database and prisma/schema.prisma differ`).toEqual({
+    missingFromDatabase: [],
+    notInDatamodel: [],
+  });
   // Same sets; this also catches duplicates on either side.
   expect(a, `${what}: duplicates`).toEqual(e);
 }
@@ -424,7 +439,8 @@ describe('migrations match prisma/schema.prisma', () => {
     const lines = actual.infoColumns.map((c) => {
       let kind: string = c.data_type;
       if (c.data_type === 'ARRAY') kind = `ARRAY of ${c.udt_name}`;
-      else if (c.data_type === 'USER-DEFINED') kind = `USER-DEFINED ${c.udt_name}${c.udt_schema === actual.schema ? ' (this schema)' : ` (schema ${c.udt_schema})`}`;
+      else if (c.data_type === 'USER-DEFINED')
+        kind = `USER-DEFINED ${c.udt_name}${c.udt_schema === actual.schema ? ' (this schema)' : ` (schema ${c.udt_schema})`}`;
       return `${c.table_name}.${c.column_name} ${kind} nullable=${c.is_nullable}`;
     });
     expectSameLines('information_schema.columns', lines, expectedInfo);
@@ -466,7 +482,7 @@ describe('migrations match prisma/schema.prisma', () => {
       .filter((c) => c.contype === 'f')
       .map(
         (c) =>
-          fkLine(
+          `${fkLine(
             c.name,
             c.table_name,
             c.columns,
@@ -474,7 +490,7 @@ describe('migrations match prisma/schema.prisma', () => {
             c.ref_columns ?? [],
             DELETE_UPDATE_ACTIONS[c.on_delete] ?? c.on_delete,
             DELETE_UPDATE_ACTIONS[c.on_update] ?? c.on_update,
-          ) + `${c.deferrable ? ' DEFERRABLE' : ''}${c.match_type === 'f' ? ' MATCH FULL' : ''}`,
+          )}${c.deferrable ? ' DEFERRABLE' : ''}${c.match_type === 'f' ? ' MATCH FULL' : ''}`,
       );
     expectSameLines('foreign keys', lines, expected.foreignKeys);
   });

@@ -3,22 +3,17 @@
  * with a REDIS_URL that cannot be reached (the in-memory fallback). Tests of
  * counters shared through a real Redis are in rate-limit-redis.test.ts.
  */
-import twilio from 'twilio';
+
 import { RateLimiterMemory } from 'rate-limiter-flexible';
+import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type App, type AppOptions, createApp } from '../src/app.js';
 import { type CreatedApiKey, createApiKey } from '../src/domain/accounts.js';
-import { createRateLimiter } from '../src/security/rate-limit.js';
 import { silentLogger } from '../src/platform/logger.js';
+import { createRateLimiter } from '../src/security/rate-limit.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { captureLogger } from './helpers/capture-logger.js';
-import {
-  GRAPHQL_REFUSAL,
-  graphqlCall,
-  REST_REFUSAL,
-  restCall,
-  sleep,
-} from './helpers/rate-limit.js';
+import { GRAPHQL_REFUSAL, graphqlCall, REST_REFUSAL, restCall, sleep } from './helpers/rate-limit.js';
 import { basicAuth, listen, twilioClient } from './helpers/server.js';
 
 let t: TestApp;
@@ -135,10 +130,13 @@ describe('rate limit per credential, in memory', () => {
     try {
       const client = twilioClient(server.baseUrl, t.scenario.a.sid, t.scenario.a.authToken);
       expect(await client.chat.v2.services(IS).bindings.list({ limit: 1 })).toHaveLength(1);
-      const failure = await client.chat.v2.services(IS).bindings.list({ limit: 1 }).then(
-        () => undefined,
-        (err: unknown) => err,
-      );
+      const failure = await client.chat.v2
+        .services(IS)
+        .bindings.list({ limit: 1 })
+        .then(
+          () => undefined,
+          (err: unknown) => err,
+        );
       expect(failure).toBeInstanceOf(twilio.RestException);
       expect(failure).toMatchObject({ status: 429, code: 20429, moreInfo: REST_REFUSAL.more_info });
 

@@ -11,7 +11,9 @@ describe('schema.graphql', () => {
     const sdl = printedSchema();
     expect(sdl).toContain('node(id: ID!): Node');
     expect(sdl).toMatch(/nodes\(ids: \[ID!\]!\): \[Node\]!/);
-    expect(sdl).toMatch(/bindings\(after: String, before: String, bindingType: \[BindingType!\], first: Int, identity: \[String!\], last: Int\): ServiceBindingsConnection!/);
+    expect(sdl).toMatch(
+      /bindings\(after: String, before: String, bindingType: \[BindingType!\], first: Int, identity: \[String!\], last: Int\): ServiceBindingsConnection!/,
+    );
     expect(sdl).toMatch(/deleteBinding\(input: DeleteBindingInput!\): DeleteBindingPayload!/);
   });
 });

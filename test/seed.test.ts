@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNT_SIDS, DEMO_BIG_SERVICE_SID, DEMO_SERVICE_SIDS } from '../src/db/demo/catalogue.js';
 import { DEMO_REFERENCE_DATE } from '../src/db/demo/random.js';
 import { type SeedSummary, seedDemoData } from '../src/db/demo/seed.js';
-import { verifySecret } from '../src/security/secrets.js';
 import { isSid } from '../src/domain/sids.js';
+import { verifySecret } from '../src/security/secrets.js';
 import { openTestDatabase, type TestDatabase } from './helpers/db.js';
 
 async function rowCounts(db: TestDatabase) {
@@ -25,8 +25,16 @@ async function bindingsDigest(db: TestDatabase, serviceSid: string): Promise<str
   for (const r of rows) {
     hash.update(
       JSON.stringify([
-        r.sid, r.accountSid, r.userSid, r.identity, r.endpoint, r.bindingType, r.credentialSid, r.messageTypes,
-        r.dateCreated.toISOString(), r.dateUpdated.toISOString(),
+        r.sid,
+        r.accountSid,
+        r.userSid,
+        r.identity,
+        r.endpoint,
+        r.bindingType,
+        r.credentialSid,
+        r.messageTypes,
+        r.dateCreated.toISOString(),
+        r.dateUpdated.toISOString(),
       ]),
     );
   }

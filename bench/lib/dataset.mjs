@@ -100,10 +100,12 @@ const PLATFORMS = weightedChoices([
   ['gcm', 10],
 ]);
 
+// biome-ignore format: a data table, several entries per line
 const FIRST = ['amelia', 'arjun', 'beatriz', 'bilal', 'camille', 'carlos', 'chen', 'chidi', 'daniel', 'elena', 'emeka', 'emma',
   'fatima', 'felix', 'freya', 'grace', 'hana', 'hassan', 'ingrid', 'ivan', 'jamal', 'jin', 'joao', 'julia', 'kai', 'kenji',
   'lars', 'layla', 'leon', 'liam', 'lucia', 'maria', 'mateo', 'maya', 'mei', 'nadia', 'noah', 'nora', 'olivia', 'omar',
   'priya', 'rafael', 'ravi', 'rosa', 'sakura', 'samuel', 'sara', 'sofia', 'tariq', 'thabo', 'tomas', 'wei', 'yara', 'zoe'];
+// biome-ignore format: a data table, several entries per line
 const LAST = ['abebe', 'adeyemi', 'almeida', 'andersson', 'bauer', 'brown', 'castillo', 'cohen', 'costa', 'dubois', 'fischer',
   'garcia', 'gupta', 'haddad', 'hansen', 'ibrahim', 'jensen', 'johnson', 'kato', 'kim', 'kowalski', 'kumar', 'lee', 'lopez',
   'martin', 'mensah', 'moreau', 'muller', 'nakamura', 'nguyen', 'novak', 'okafor', 'park', 'patel', 'pereira', 'petrov',
@@ -193,7 +195,15 @@ function endpointFor(rng, type) {
 export function generateUsers(plan) {
   const rng = new Rng(`users|${plan.label}`);
   const total = plan.services.reduce((s, x) => s + x.users, 0);
-  const users = { sid: new Array(total), service: new Int32Array(total), identity: new Array(total), friendlyName: new Array(total), created: new Float64Array(total), updated: new Float64Array(total), bindings: new Int32Array(total) };
+  const users = {
+    sid: new Array(total),
+    service: new Int32Array(total),
+    identity: new Array(total),
+    friendlyName: new Array(total),
+    created: new Float64Array(total),
+    updated: new Float64Array(total),
+    bindings: new Int32Array(total),
+  };
   let u = 0;
   plan.services.forEach((service, s) => {
     // Devices per user: at least one, the rest spread with exponential weights

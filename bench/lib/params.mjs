@@ -16,14 +16,8 @@ export async function workloadParams(client, plan) {
      GROUP BY identity ORDER BY abs(count(*) - 10), identity LIMIT 1`,
     [serviceSid],
   );
-  const middle = await one('SELECT sid FROM bindings WHERE service_sid = $1 ORDER BY sid OFFSET $2 LIMIT 1', [
-    serviceSid,
-    Math.floor(count / 2),
-  ]);
-  const deep = await one('SELECT sid FROM bindings WHERE service_sid = $1 ORDER BY sid DESC OFFSET $2 LIMIT 1', [
-    serviceSid,
-    DEEP_ROWS_AFTER,
-  ]);
+  const middle = await one('SELECT sid FROM bindings WHERE service_sid = $1 ORDER BY sid OFFSET $2 LIMIT 1', [serviceSid, Math.floor(count / 2)]);
+  const deep = await one('SELECT sid FROM bindings WHERE service_sid = $1 ORDER BY sid DESC OFFSET $2 LIMIT 1', [serviceSid, DEEP_ROWS_AFTER]);
   return {
     accountSid: plan.account.sid,
     serviceSid,

@@ -178,9 +178,7 @@ export async function expectedAnswers(client, params) {
     w1: pageFrom(await sids('SELECT sid FROM bindings WHERE service_sid = $1 ORDER BY sid LIMIT 51', [s])),
     w2: pageFrom(await sids('SELECT sid FROM bindings WHERE service_sid = $1 AND sid > $2 ORDER BY sid LIMIT 51', [s, params.deepAfterSid])),
     w3: pageFrom(await sids('SELECT sid FROM bindings WHERE service_sid = $1 AND identity = $2 ORDER BY sid LIMIT 51', [s, params.identity])),
-    w4: pageFrom(
-      await sids(`SELECT sid FROM bindings WHERE service_sid = $1 AND binding_type IN ('apn', 'fcm') ORDER BY sid LIMIT 51`, [s]),
-    ),
+    w4: pageFrom(await sids(`SELECT sid FROM bindings WHERE service_sid = $1 AND binding_type IN ('apn', 'fcm') ORDER BY sid LIMIT 51`, [s])),
     w5: { sids: [params.bindingSid] },
     w6: { users: w6, hasNextPage: users.length > 20 },
     w7: { count: (await client.query('SELECT count(*)::int AS n FROM bindings WHERE service_sid = $1', [s])).rows[0].n },

@@ -40,10 +40,7 @@ const preset = {
       version: 1,
       config: {
         class: Object.fromEntries(
-          ['accounts', 'api_keys', 'server_secrets', 'binding_deletions', '_prisma_migrations'].map((name) => [
-            name,
-            { tags: { behavior: '-*' } },
-          ]),
+          ['accounts', 'api_keys', 'server_secrets', 'binding_deletions', '_prisma_migrations'].map((name) => [name, { tags: { behavior: '-*' } }]),
         ),
       },
     }),

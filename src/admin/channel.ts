@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DataDirLockedError, lockSocketPath } from '../db/data-dir-lock.js';
-import { askChannel, ChannelError, type ChannelHandler } from './protocol.js';
 import type { Database } from '../db/database.js';
 import { openConfiguredDatabase } from '../db/open-configured.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
 import { NotFoundError } from '../domain/errors.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../platform/logger.js';
 import { executeCommand, findCommand, UsageError } from './commands.js';
+import { askChannel, ChannelError, type ChannelHandler } from './protocol.js';
 
 /**
  * How operator commands reach the data.
@@ -59,12 +59,7 @@ export interface ExecuteOptions {
 }
 
 /** Runs one command on the configured database, through the running gateway when it holds the data folder. */
-export async function executeConfigured(
-  config: DatabaseConfig,
-  name: string,
-  args: Record<string, unknown>,
-  options: ExecuteOptions,
-): Promise<unknown> {
+export async function executeConfigured(config: DatabaseConfig, name: string, args: Record<string, unknown>, options: ExecuteOptions): Promise<unknown> {
   const command = findCommand(name);
   if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
   if (config.databaseUrl) return executeDirect(config, name, args, options.logger);
@@ -139,12 +134,7 @@ export async function executeConfigured(
 }
 
 /** Opens the configured database in this process (taking the data folder's lock when embedded), migrates it and runs the command. */
-async function executeDirect(
-  config: DatabaseConfig,
-  name: string,
-  args: Record<string, unknown>,
-  logger: Logger,
-): Promise<unknown> {
+async function executeDirect(config: DatabaseConfig, name: string, args: Record<string, unknown>, logger: Logger): Promise<unknown> {
   const db = await openConfiguredDatabase(config);
   try {
     const applied = await db.migrate();

@@ -1,4 +1,3 @@
-import type { PrismaClient } from '../generated/prisma/client.js';
 import {
   API_KEY_SCOPES,
   type ApiKeyScopeName,
@@ -11,6 +10,7 @@ import {
 } from '../domain/accounts.js';
 import { listDeletions } from '../domain/audit.js';
 import { isSid, type SidPrefix } from '../domain/sids.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
 
 /**
  * The operator commands of `npm run cli`. Each one validates its arguments
@@ -49,7 +49,7 @@ export const AUDIT_LIMIT_MAX = 1000;
 
 const accountCreate: Command<{ friendlyName: string | undefined }, AccountCreated> = {
   name: 'account:create',
-  summary: "create an account; prints its SID and auth token (shown once)",
+  summary: 'create an account; prints its SID and auth token (shown once)',
   usage: '[--friendly-name NAME]',
   options: ['friendlyName'],
   initializesDatabase: true,
@@ -165,14 +165,7 @@ const keyList: Command<{ accountSid: string | undefined }, { apiKeys: KeyRow[] }
       ? 'No API keys.\n'
       : table(
           ['SID', 'ACCOUNT', 'SCOPE', 'CREATED', 'REVOKED', 'NAME'],
-          r.apiKeys.map((k) => [
-            k.sid,
-            k.accountSid,
-            k.scope,
-            shortIso(k.dateCreated),
-            k.revokedAt ? shortIso(k.revokedAt) : '-',
-            k.friendlyName ?? '',
-          ]),
+          r.apiKeys.map((k) => [k.sid, k.accountSid, k.scope, shortIso(k.dateCreated), k.revokedAt ? shortIso(k.revokedAt) : '-', k.friendlyName ?? '']),
         ),
 };
 interface KeyRow {
@@ -241,15 +234,7 @@ interface DeletionRow {
 }
 
 /** Every command, in the order the usage text lists them. */
-export const COMMANDS: readonly Command[] = [
-  accountCreate,
-  accountRotateToken,
-  accountList,
-  keyCreate,
-  keyList,
-  keyRevoke,
-  auditList,
-];
+export const COMMANDS: readonly Command[] = [accountCreate, accountRotateToken, accountList, keyCreate, keyList, keyRevoke, auditList];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);

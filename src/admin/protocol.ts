@@ -23,9 +23,7 @@ export interface ChannelRequest {
   args?: Record<string, unknown>;
 }
 
-export type ChannelResponse =
-  | { ok: true; result: unknown }
-  | { ok: false; error: string; code: ChannelErrorCode };
+export type ChannelResponse = { ok: true; result: unknown } | { ok: false; error: string; code: ChannelErrorCode };
 
 /**
  * BAD_INPUT: the arguments were refused. NOT_FOUND: no such account or key.

@@ -1,8 +1,8 @@
 import { executeConfigured } from '../admin/channel.js';
 import { COMMANDS, type Command, findCommand, optionFlag, parseArgs, UsageError } from '../admin/commands.js';
 import { loadConfig } from '../platform/config.js';
-import { runCli } from '../platform/run-cli.js';
 import { createLogger } from '../platform/logger.js';
+import { runCli } from '../platform/run-cli.js';
 
 // `npm run cli -- <command> [--options] [--json]`: credential management and the
 // deletion audit trail, on the configured database. With the embedded database
@@ -38,9 +38,7 @@ runCli(async () => {
   }
 });
 
-type Invocation =
-  | { kind: 'help'; command?: Command }
-  | { kind: 'run'; command: Command; args: Record<string, string>; json: boolean };
+type Invocation = { kind: 'help'; command?: Command } | { kind: 'run'; command: Command; args: Record<string, string>; json: boolean };
 
 function parseArgv(argv: string[]): Invocation {
   const [name, ...rest] = argv;

@@ -1,12 +1,12 @@
 import type { Server } from 'node:http';
 import { serveAdminChannel } from '../admin/channel.js';
 import { createApp } from '../app.js';
-import { ConfigError, loadConfig } from '../platform/config.js';
-import { openConfiguredDatabase } from '../db/open-configured.js';
-import { runCli } from '../platform/run-cli.js';
 import { type SeedSummary, seedDemoData } from '../db/demo/seed.js';
+import { openConfiguredDatabase } from '../db/open-configured.js';
+import { ConfigError, loadConfig } from '../platform/config.js';
 import { boundHeapGrowth } from '../platform/heap.js';
 import { createLogger } from '../platform/logger.js';
+import { runCli } from '../platform/run-cli.js';
 import { createHttpServer } from '../server.js';
 
 // `npm start`: migrate, seed an empty embedded database with demo data, serve
@@ -50,9 +50,11 @@ runCli(async () => {
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL'
-        ? new ConfigError(`cannot listen on HOST ${host} PORT ${port}: ${err.code}`)
-        : err),
+      reject(
+        err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL'
+          ? new ConfigError(`cannot listen on HOST ${host} PORT ${port}: ${err.code}`)
+          : err,
+      ),
     );
     server.listen(port, host, () => resolve());
   });

@@ -1,6 +1,6 @@
+import { openConfiguredDatabase } from '../db/open-configured.js';
 import { loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
-import { openConfiguredDatabase } from '../db/open-configured.js';
 import { runCli } from '../platform/run-cli.js';
 
 // `npm run db:migrate`: applies pending migrations to the configured database.

@@ -1,8 +1,8 @@
+import { type SeedSummary, seedDemoData } from '../db/demo/seed.js';
+import { openConfiguredDatabase } from '../db/open-configured.js';
 import { loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
-import { openConfiguredDatabase } from '../db/open-configured.js';
 import { runCli } from '../platform/run-cli.js';
-import { type SeedSummary, seedDemoData } from '../db/demo/seed.js';
 
 // `npm run seed [-- --json]`: migrates the configured database and loads the
 // deterministic demo data once. Results go to stdout; logs go to stderr.

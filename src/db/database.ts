@@ -3,10 +3,10 @@ import path from 'node:path';
 // (see openPglite): importing them costs over 100 MB of memory, wasted on Postgres.
 import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
 import type { SqlDriverAdapterFactory, SqlQuery } from '@prisma/driver-adapter-utils';
-import { PrismaClient } from '../generated/prisma/client.js';
+import pg from 'pg';
 import type { ChannelHandler } from '../admin/protocol.js';
+import { PrismaClient } from '../generated/prisma/client.js';
 import { type DataDirLock, lockDataDir } from './data-dir-lock.js';
 import { migrate } from './migrate.js';
 import { listenPostgres, type NotificationHandlers, type StopListening } from './notifications.js';
@@ -14,8 +14,7 @@ import { sessionSetup } from './session-settings.js';
 import { pgliteSession, pgSession, type SqlSession } from './sql-session.js';
 import { createStatementNames } from './statement-names.js';
 
-export type { PrismaClient };
-export type { NotificationHandlers, StopListening };
+export type { NotificationHandlers, PrismaClient, StopListening };
 
 export interface QueryEvent {
   query: string;

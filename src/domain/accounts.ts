@@ -1,6 +1,6 @@
 import type { Account, ApiKeyScope, Prisma, PrismaClient } from '../generated/prisma/client.js';
-import { NotFoundError } from './errors.js';
 import { hashSecret, newApiKeySecret, newAuthToken } from '../security/secrets.js';
+import { NotFoundError } from './errors.js';
 import { isSid, newSid } from './sids.js';
 
 /** The outer client or the `tx` of an interactive transaction. */

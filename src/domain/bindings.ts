@@ -1,8 +1,8 @@
 import { type Binding, type BindingType, Prisma } from '../generated/prisma/client.js';
-import type { DataContext } from './data-context.js';
 import type { Caller } from './caller.js';
-import { ForbiddenError, NotFoundError } from './errors.js';
+import type { DataContext } from './data-context.js';
 import type { BadInputError } from './errors.js';
+import { ForbiddenError, NotFoundError } from './errors.js';
 import { checkPageArgs, type KeysetList, keysetCounts, listPage, listPages, pageWithParent } from './keyset.js';
 import type { Page, PageArgs } from './paging.js';
 import { type Service, servicesOf } from './services.js';
@@ -44,9 +44,7 @@ function bindingList(accountSid: string, parent: BindingParent, filter: BindingF
 function oneOf(column: Prisma.Sql, values: readonly string[], type: 'text' | 'binding_type'): Prisma.Sql {
   const distinct = [...new Set(values)];
   const cast = Prisma.raw(type);
-  return distinct.length === 1
-    ? Prisma.sql`${column} = ${distinct[0]}::${cast}`
-    : Prisma.sql`${column} = ANY(${distinct}::text[]::${cast}[])`;
+  return distinct.length === 1 ? Prisma.sql`${column} = ${distinct[0]}::${cast}` : Prisma.sql`${column} = ANY(${distinct}::text[]::${cast}[])`;
 }
 
 /** One page of the bindings of one service or user, ordered by sid; BadInputError for invalid page arguments. */
@@ -178,12 +176,7 @@ export interface DeletionActor {
  * there is no such binding (including when a concurrent delete won the race);
  * ForbiddenError, before anything is touched, for a read-only credential.
  */
-export async function deleteBinding(
-  data: DataContext,
-  actor: DeletionActor,
-  sid: string,
-  where: BindingLocation = {},
-): Promise<Binding> {
+export async function deleteBinding(data: DataContext, actor: DeletionActor, sid: string, where: BindingLocation = {}): Promise<Binding> {
   const { caller } = actor;
   if (caller.scope !== 'read-write') throw new ForbiddenError('This credential is read-only: it cannot delete bindings');
   const [row] = await data.prisma.$queryRaw<Binding[]>`

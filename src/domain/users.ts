@@ -56,12 +56,7 @@ export function getUsers(data: DataContext, accountSid: string, sids: readonly s
 }
 
 /** A user of one of the caller's services, by sid or by identity. */
-export async function findUser(
-  data: DataContext,
-  accountSid: string,
-  serviceSid: string,
-  by: { sid: string } | { identity: string },
-): Promise<User | null> {
+export async function findUser(data: DataContext, accountSid: string, serviceSid: string, by: { sid: string } | { identity: string }): Promise<User | null> {
   if ('sid' in by ? !isSid(by.sid, 'US') : !storable(by.identity)) return null;
   if (!isSid(serviceSid, 'IS')) return null;
   return data.prisma.user.findFirst({ where: { serviceSid, service: { accountSid }, ...by } });

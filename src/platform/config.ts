@@ -1,5 +1,5 @@
-import { OperatorError } from './operator-error.js';
 import path from 'node:path';
+import { OperatorError } from './operator-error.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];

@@ -5,6 +5,7 @@ import { OperatorError } from './operator-error.js';
  * stderr (plus the stack for unexpected errors when LOG_LEVEL=debug) and exits
  * with status 1; on success exits with the status `main` returns (default 0).
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: entry points that end normally return nothing
 export function runCli(main: () => Promise<number | void>): void {
   main().then(
     (code) => finish(code ?? 0),

@@ -39,13 +39,9 @@ export const twilioErrors = {
     }),
   notFound: (path: string) => new TwilioError(404, 20404, `The requested resource ${resourcePath(path)} was not found`),
   methodNotAllowed: (path: string, method: string, allowed: string[]) =>
-    new TwilioError(
-      405,
-      20004,
-      `The requested resource ${resourcePath(path)} does not support the attempted HTTP method ${method}`,
-      undefined,
-      { allow: allowed.join(', ') },
-    ),
+    new TwilioError(405, 20004, `The requested resource ${resourcePath(path)} does not support the attempted HTTP method ${method}`, undefined, {
+      allow: allowed.join(', '),
+    }),
   invalidParameter: (message: string) => new TwilioError(400, 20001, message),
   forbidden: (message: string) => new TwilioError(403, 20403, message),
   invalidPageToken: () => new TwilioError(400, 21481, 'Invalid PageToken'),

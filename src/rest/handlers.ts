@@ -1,5 +1,5 @@
 import * as bindings from '../domain/bindings.js';
-import { type BindingFilter, type BindingType, BINDING_TYPES } from '../domain/bindings.js';
+import { BINDING_TYPES, type BindingFilter, type BindingType } from '../domain/bindings.js';
 import { ForbiddenError, NotFoundError } from '../domain/errors.js';
 import { getServices } from '../domain/services.js';
 import { isSid } from '../domain/sids.js';
@@ -119,9 +119,7 @@ function readBindingTypes(query: URLSearchParams): BindingType[] {
   const values = query.getAll('BindingType');
   for (const value of values) {
     if (!(BINDING_TYPES as readonly string[]).includes(value)) {
-      throw twilioErrors.invalidParameter(
-        `Invalid BindingType ${JSON.stringify(value.slice(0, 64))}: must be one of ${BINDING_TYPES.join(', ')}`,
-      );
+      throw twilioErrors.invalidParameter(`Invalid BindingType ${JSON.stringify(value.slice(0, 64))}: must be one of ${BINDING_TYPES.join(', ')}`);
     }
   }
   return values as BindingType[];

@@ -84,8 +84,7 @@ export function listEnvelope<T extends { sid: string }>(options: {
       page: params.page,
       page_size: params.pageSize,
       first_page_url: url(0),
-      previous_page_url:
-        page.hasPreviousPage && first ? url(Math.max(params.page - 1, 0), BEFORE + page.cursorOf(first.sid)) : null,
+      previous_page_url: page.hasPreviousPage && first ? url(Math.max(params.page - 1, 0), BEFORE + page.cursorOf(first.sid)) : null,
       url: url(params.page, params.pageToken),
       next_page_url: page.hasNextPage && last ? url(params.page + 1, AFTER + page.cursorOf(last.sid)) : null,
       key,

@@ -28,7 +28,11 @@ export async function limitBody(request: Request, maxBytes: number): Promise<Req
   const headers = new Headers(request.headers);
   // Media types are case-insensitive; the front doors compare them in lower case.
   const type = headers.get('content-type');
-  if (type) headers.set('content-type', type.replace(/^[^;]*/, (media) => media.trim().toLowerCase()));
+  if (type)
+    headers.set(
+      'content-type',
+      type.replace(/^[^;]*/, (media) => media.trim().toLowerCase()),
+    );
   return new Request(request.url, {
     method: request.method,
     headers,

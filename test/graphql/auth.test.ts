@@ -33,7 +33,7 @@ async function expectUnauthenticated(authorization: string | null) {
 }
 
 describe('valid credentials', () => {
-  it("authenticate as the account they name, for each account", async () => {
+  it('authenticate as the account they name, for each account', async () => {
     for (const account of [t.scenario.a, t.scenario.b]) {
       const result = await t.run(WhoAmI, {}, account.authorization);
       expect(result.status).toBe(200);
@@ -122,7 +122,7 @@ describe('x-request-id', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it("keeps a sane incoming X-Request-Id and replaces one that is not", async () => {
+  it('keeps a sane incoming X-Request-Id and replaces one that is not', async () => {
     const send = (id: string) =>
       t.fetch('/graphql', {
         method: 'POST',

@@ -151,7 +151,7 @@ describe('cursors from this list, used on other lists', () => {
     expect(result.body.data?.service ?? null).toBeNull();
   });
 
-  it("rejects a services cursor of account A when account B lists its services", async () => {
+  it('rejects a services cursor of account A when account B lists its services', async () => {
     const result = await t.run(ServicesCursor, { first: 2, after: foreign["the account's services"] }, t.scenario.b.authorization);
     expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
     expect(result.body.data ?? null).toBeNull();

@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Binding } from '../../src/domain/bindings.js';
 import { graphql } from '../gql/index.js';
-import { bindingFieldsJson } from './fragments.js';
 import { errorCodes, startTestApp, type TestApp } from '../helpers/app.js';
 import { type FetchPage, sidsOf } from '../helpers/connections.js';
+import { bindingFieldsJson } from './fragments.js';
 
 const DeleteBinding = graphql(`
   mutation DeleteBinding($id: ID!, $clientMutationId: ID) {
@@ -159,7 +159,9 @@ describe('deleteBinding errors', () => {
     const result = await t.run(DeleteBinding, { id: await sid() });
     expect(errorCodes(result)).toEqual(['NOT_FOUND']);
     expect(result.body.data ?? null).toBeNull();
-    expect({ bindings: await bindingCount(), services: await p.service.count(), users: await p.user.count(), credentials: await p.credential.count() }).toEqual(count);
+    expect({ bindings: await bindingCount(), services: await p.service.count(), users: await p.user.count(), credentials: await p.credential.count() }).toEqual(
+      count,
+    );
   });
 
   it.each([
@@ -201,7 +203,7 @@ describe('deleteBinding errors', () => {
 });
 
 describe('paging across a deleted row', () => {
-  it("continues after a cursor whose row was deleted: exactly the following rows, hasPreviousPage still true", async () => {
+  it('continues after a cursor whose row was deleted: exactly the following rows, hasPreviousPage still true', async () => {
     const list = await currentBindings();
     const first = await page({ first: 10 });
     expect(sidsOf(first)).toEqual(list.slice(0, 10));

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { type GraphQLResult, startTestApp, type TestApp } from '../helpers/app.js';
 
 const CredentialAndService = graphql(`
   query ErrorsCredentialAndService($credential: ID!, $service: String!) {
@@ -113,7 +113,7 @@ describe('unexpected failures', () => {
     const service = t.scenario.a.services[0]!.sid;
     // Break one table under the running app, deterministically, then mend it.
     await t.db.withSession((s) => s.exec('ALTER TABLE credentials RENAME TO credentials_gone'));
-    let result;
+    let result: GraphQLResult<unknown>;
     try {
       result = await t.run(CredentialAndService, { credential, service });
     } finally {
@@ -127,7 +127,10 @@ describe('unexpected failures', () => {
     expectNoInternals(JSON.stringify(result.body));
 
     // Mended: the same request works again.
-    expect(await t.data(CredentialAndService, { credential, service })).toEqual({ credential: { __typename: 'Credential', id: credential }, service: { sid: service } });
+    expect(await t.data(CredentialAndService, { credential, service })).toEqual({
+      credential: { __typename: 'Credential', id: credential },
+      service: { sid: service },
+    });
   });
 
   // Last in this file: it closes the database.

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BindingType as DbBindingType } from '../../src/domain/bindings.js';
-import { graphql } from '../gql/index.js';
 import type { BindingType } from '../gql/graphql.js';
+import { graphql } from '../gql/index.js';
 import { startTestApp, type TestApp, WITHOUT_COST_LIMIT } from '../helpers/app.js';
 import { expectBackwardWalk, expectForwardWalk, type FetchPage } from '../helpers/connections.js';
 
@@ -215,7 +215,10 @@ describe('User.bindings', () => {
   });
 
   it('counts a single user through node(), and pages its filtered list', async () => {
-    const apn = await t.data(UserBindingsCount, { id: (await t.db.prisma.user.findFirstOrThrow({ where: { identity: identity(7) } })).sid, bindingType: ['APN'] });
+    const apn = await t.data(UserBindingsCount, {
+      id: (await t.db.prisma.user.findFirstOrThrow({ where: { identity: identity(7) } })).sid,
+      bindingType: ['APN'],
+    });
     expect(apn.node).toMatchObject({ bindings: { totalCount: 0, edges: [] } });
     const user = await t.db.prisma.user.findFirstOrThrow({ where: { serviceSid: service, identity: identity(7) } });
     const want = (await t.db.prisma.binding.findMany({ where: { userSid: user.sid, bindingType: 'gcm' }, orderBy: { sid: 'asc' } })).map((b) => b.sid);

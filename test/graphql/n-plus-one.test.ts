@@ -5,11 +5,12 @@
  * round trip fails here. The apps have verified the caller's credential
  * before (it is cached): only the last test pays for a credential check.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql } from '../gql/index.js';
+
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/domain/accounts.js';
-import { type RunArgs, startTestApp, type TestApp, warmCredentialCache, WITHOUT_COST_LIMIT } from '../helpers/app.js';
+import { graphql } from '../gql/index.js';
+import { type RunArgs, startTestApp, type TestApp, WITHOUT_COST_LIMIT, warmCredentialCache } from '../helpers/app.js';
 import { basicAuth } from '../helpers/server.js';
 
 const ServicesBindingsRelations = graphql(`
@@ -147,11 +148,17 @@ describe('services → bindings → user, credential', () => {
       const { data } = await measure(t, ServicesBindingsRelations, { services: 20, bindings: 50 });
       const p = t.db.prisma;
       const services = await p.service.findMany({ where: { accountSid: t.scenario.a.sid }, orderBy: { sid: 'asc' } });
-      expect(data.services.edges.map((e) => e.node.sid), name).toEqual(services.map((s) => s.sid));
+      expect(
+        data.services.edges.map((e) => e.node.sid),
+        name,
+      ).toEqual(services.map((s) => s.sid));
       const credentials = new Map((await p.credential.findMany()).map((c) => [c.sid, c.type.toUpperCase()]));
       for (const { node: service } of data.services.edges) {
         const rows = await p.binding.findMany({ where: { serviceSid: service.sid }, orderBy: { sid: 'asc' }, take: 50 });
-        expect(service.bindings.edges.map((e) => e.node), `${name} ${service.sid}`).toEqual(
+        expect(
+          service.bindings.edges.map((e) => e.node),
+          `${name} ${service.sid}`,
+        ).toEqual(
           rows.map((r) => ({ sid: r.sid, user: { identity: r.identity }, credential: r.credentialSid ? { type: credentials.get(r.credentialSid) } : null })),
         );
       }

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Binding } from '../../src/domain/bindings.js';
 import { graphql } from '../gql/index.js';
-import { bindingFieldsJson } from './fragments.js';
 import { errorCodes, startTestApp, type TestApp } from '../helpers/app.js';
+import { bindingFieldsJson } from './fragments.js';
 
 const NodeById = graphql(`
   query NodeById($id: ID!) {
@@ -77,10 +77,57 @@ beforeAll(async () => {
   const bindingUser = async (b: Binding) => p.user.findUniqueOrThrow({ where: { sid: b.userSid }, select: { sid: true, identity: true } });
   const bindingCredential = await p.credential.findUniqueOrThrow({ where: { sid: binding.credentialSid! }, select: { sid: true, type: true } });
   expected = new Map<string, Record<string, unknown>>([
-    [account.sid, { __typename: 'Account', id: account.sid, sid: account.sid, friendlyName: account.friendlyName, dateCreated: iso(account.dateCreated), dateUpdated: iso(account.dateUpdated) }],
-    [service.sid, { __typename: 'Service', id: service.sid, sid: service.sid, accountSid: a.sid, friendlyName: service.friendlyName, dateCreated: iso(service.dateCreated), dateUpdated: iso(service.dateUpdated) }],
-    [user.sid, { __typename: 'User', id: user.sid, sid: user.sid, serviceSid: service.sid, identity: user.identity, optionalFriendlyName: user.friendlyName, dateCreated: iso(user.dateCreated), dateUpdated: iso(user.dateUpdated), service: { sid: service.sid } }],
-    [credential.sid, { __typename: 'Credential', id: credential.sid, sid: credential.sid, accountSid: a.sid, optionalFriendlyName: credential.friendlyName, type: 'APN', sandbox: true, dateCreated: iso(credential.dateCreated), dateUpdated: iso(credential.dateUpdated) }],
+    [
+      account.sid,
+      {
+        __typename: 'Account',
+        id: account.sid,
+        sid: account.sid,
+        friendlyName: account.friendlyName,
+        dateCreated: iso(account.dateCreated),
+        dateUpdated: iso(account.dateUpdated),
+      },
+    ],
+    [
+      service.sid,
+      {
+        __typename: 'Service',
+        id: service.sid,
+        sid: service.sid,
+        accountSid: a.sid,
+        friendlyName: service.friendlyName,
+        dateCreated: iso(service.dateCreated),
+        dateUpdated: iso(service.dateUpdated),
+      },
+    ],
+    [
+      user.sid,
+      {
+        __typename: 'User',
+        id: user.sid,
+        sid: user.sid,
+        serviceSid: service.sid,
+        identity: user.identity,
+        optionalFriendlyName: user.friendlyName,
+        dateCreated: iso(user.dateCreated),
+        dateUpdated: iso(user.dateUpdated),
+        service: { sid: service.sid },
+      },
+    ],
+    [
+      credential.sid,
+      {
+        __typename: 'Credential',
+        id: credential.sid,
+        sid: credential.sid,
+        accountSid: a.sid,
+        optionalFriendlyName: credential.friendlyName,
+        type: 'APN',
+        sandbox: true,
+        dateCreated: iso(credential.dateCreated),
+        dateUpdated: iso(credential.dateUpdated),
+      },
+    ],
     [binding.sid, bindingFieldsJson(binding, await bindingUser(binding), bindingCredential)],
     [bare.sid, bindingFieldsJson(bare, await bindingUser(bare), null)],
   ]);
@@ -167,7 +214,9 @@ describe('one request that asks for the same id more than once', () => {
   it.each(['binding', 'account', 'service'] as const)('resolves a %s every time', async (kind) => {
     const result = await t.run(SameIdTwice, { id: ids[kind] });
     const typename = expected.get(ids[kind])!.__typename;
-    expect(result.body).toEqual({ data: { a: { __typename: typename, id: ids[kind] }, b: { __typename: typename, id: ids[kind] }, list: [{ __typename: typename, id: ids[kind] }] } });
+    expect(result.body).toEqual({
+      data: { a: { __typename: typename, id: ids[kind] }, b: { __typename: typename, id: ids[kind] }, list: [{ __typename: typename, id: ids[kind] }] },
+    });
   });
 });
 
@@ -195,7 +244,14 @@ describe('Service.user', () => {
     const want = expected.get(ids.user)!;
     const byIdentity = await t.data(ServiceUser, { service: ids.service, identity: want.identity as string });
     const bySid = await t.data(ServiceUser, { service: ids.service, sid: ids.user });
-    const shape = { __typename: 'User', id: ids.user, sid: ids.user, serviceSid: ids.service, identity: want.identity, friendlyName: want.optionalFriendlyName };
+    const shape = {
+      __typename: 'User',
+      id: ids.user,
+      sid: ids.user,
+      serviceSid: ids.service,
+      identity: want.identity,
+      friendlyName: want.optionalFriendlyName,
+    };
     expect(shape.friendlyName).toEqual(expect.any(String));
     expect(byIdentity.service!.user).toEqual(shape);
     expect(bySid.service!.user).toEqual(shape);
@@ -223,7 +279,13 @@ describe('Service.user', () => {
   it('returns null for an unknown identity or sid, and for a user of another service', async () => {
     const otherService = t.scenario.a.services[1]!.sid;
     const otherUser = await t.db.prisma.user.findFirstOrThrow({ where: { serviceSid: otherService } });
-    for (const by of [{ identity: 'nobody@alpha.example' }, { sid: `US${hex32('0')}` }, { sid: 'garbage' }, { sid: otherUser.sid }, { identity: otherUser.identity.replace('@', '+x@') }]) {
+    for (const by of [
+      { identity: 'nobody@alpha.example' },
+      { sid: `US${hex32('0')}` },
+      { sid: 'garbage' },
+      { sid: otherUser.sid },
+      { identity: otherUser.identity.replace('@', '+x@') },
+    ]) {
       const result = await t.run(ServiceUser, { service: ids.service, ...by });
       expect(result.body, JSON.stringify(by)).toEqual({ data: { service: { user: null } } });
     }

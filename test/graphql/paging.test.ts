@@ -178,7 +178,12 @@ describe('User.bindings', () => {
 
   it('only holds the bindings of that user', async () => {
     const all = await t.db.prisma.binding.findMany({ where: { serviceSid: bigService } });
-    expect(userBindings).toEqual(all.filter((b) => b.userSid === user).map((b) => b.sid).sort());
+    expect(userBindings).toEqual(
+      all
+        .filter((b) => b.userSid === user)
+        .map((b) => b.sid)
+        .sort(),
+    );
     expect(userBindings.length).toBeLessThan(all.length);
   });
 });

@@ -18,10 +18,10 @@ import { serverSecret } from '../../src/db/server-secrets.js';
 import { CursorCodec } from '../../src/domain/paging.js';
 import { newSid } from '../../src/domain/sids.js';
 import { Prisma } from '../../src/generated/prisma/client.js';
-import { bindingScalarsJson } from './fragments.js';
 import { type GraphQLResult, postGraphQL, startTestApp, type TestApp, WITHOUT_COST_LIMIT } from '../helpers/app.js';
-import { testLogger } from '../helpers/server.js';
 import { type Connection, expectBackwardWalk, expectForwardWalk, type FetchPage, type PageArgs, sidsOf } from '../helpers/connections.js';
+import { testLogger } from '../helpers/server.js';
+import { bindingScalarsJson } from './fragments.js';
 
 // ---------------------------------------------------------------------------
 // Statements
@@ -57,7 +57,10 @@ interface Measured {
 async function measure(query: string, variables: Record<string, unknown>, authorization?: string, app?: App): Promise<Measured> {
   t.queries.length = 0;
   const result = app ? await postGraphQL(app, query, variables, authorization ?? t.scenario.a.authorization) : await t.graphql(query, variables, authorization);
-  const statements = t.queries.map(kindOf).filter((k): k is string => k !== undefined).sort();
+  const statements = t.queries
+    .map(kindOf)
+    .filter((k): k is string => k !== undefined)
+    .sort();
   return { result, statements };
 }
 
@@ -482,7 +485,10 @@ describe('no such service, or nothing in it', () => {
     // The control: B may use it.
     const own = await both(PAGE_BINDINGS_DOCS, { s: bService.sid, first: 10, after: cursor }, t.scenario.b.authorization);
     expect(sidsOf(own.data.service.bindings)).toEqual(bService.bindings.slice(1));
-    for (const args of [{ first: 10, after: cursor }, { last: 10, before: cursor }]) {
+    for (const args of [
+      { first: 10, after: cursor },
+      { last: 10, before: cursor },
+    ]) {
       const { folded } = await both(PAGE_BINDINGS_DOCS, { s: bService.sid, ...args });
       expect(folded.result.body).toEqual({ data: { service: null } });
     }
@@ -518,7 +524,12 @@ describe('errors: equal on both paths, and no data', () => {
   const cases: Array<[string, () => Record<string, unknown>, string, string]> = [
     ['a tampered cursor (after)', () => ({ first: 5, after: tamper(good) }), 'after is not a valid cursor for this list', 'BAD_USER_INPUT'],
     ['a tampered cursor (before)', () => ({ last: 5, before: tamper(good) }), 'before is not a valid cursor for this list', 'BAD_USER_INPUT'],
-    ["a cursor from another service's bindings", () => ({ first: 5, after: otherServiceCursor }), 'after is not a valid cursor for this list', 'BAD_USER_INPUT'],
+    [
+      "a cursor from another service's bindings",
+      () => ({ first: 5, after: otherServiceCursor }),
+      'after is not a valid cursor for this list',
+      'BAD_USER_INPUT',
+    ],
     ["a cursor from the service's users", () => ({ first: 5, after: usersCursor }), 'after is not a valid cursor for this list', 'BAD_USER_INPUT'],
     ['first: -1', () => ({ first: -1 }), 'first must be an integer from 0 to 1000', 'BAD_USER_INPUT'],
     ['last: 1001', () => ({ last: 1001 }), 'last must be an integer from 0 to 1000', 'BAD_USER_INPUT'],
@@ -539,9 +550,10 @@ describe('errors: equal on both paths, and no data', () => {
       for (const filter of [{}, { bindingType: ['APN'] }, { identity: [identity(1)] }]) {
         const { folded, errors } = await both(docs, { s: big.sid, ...filter, ...args() });
         expect(folded.result.status, name).toBe(200);
-        expect(errors?.map((e) => ({ message: e.message, path: e.path, code: e.extensions?.code })), name).toEqual([
-          { message, path: ['service', 'bindings'], code },
-        ]);
+        expect(
+          errors?.map((e) => ({ message: e.message, path: e.path, code: e.extensions?.code })),
+          name,
+        ).toEqual([{ message, path: ['service', 'bindings'], code }]);
         expect(folded.result.body.data, name).toEqual({ service: null });
         expect(JSON.stringify(folded.result.body), name).not.toMatch(/BS[0-9a-f]{32}/);
       }
@@ -568,11 +580,7 @@ describe('statement counts (authentication excluded)', () => {
     ['a folded page', `query($s: String!) { service(sid: $s) { bindings(first: 50) { nodes { sid } pageInfo { hasNextPage endCursor } } } }`, FOLDED_PAGE],
     ['a folded count', `query($s: String!) { service(sid: $s) { bindings { totalCount } } }`, ['service + bindings count']],
     ['a folded count with __typename', `query($s: String!) { service(sid: $s) { bindings { __typename totalCount } } }`, ['service + bindings count']],
-    [
-      'a count by type',
-      `query($s: String!) { service(sid: $s) { bindings(bindingType: [APN, GCM]) { totalCount } } }`,
-      ['service + bindings count'],
-    ],
+    ['a count by type', `query($s: String!) { service(sid: $s) { bindings(bindingType: [APN, GCM]) { totalCount } } }`, ['service + bindings count']],
     [
       'a count with an identity filter',
       `query($s: String!) { service(sid: $s) { bindings(identity: ["${identity(1)}"]) { totalCount } } }`,
@@ -589,11 +597,7 @@ describe('statement counts (authentication excluded)', () => {
       `query($s: String!) { service(sid: $s) { bindings { ...C } } } fragment C on ServiceBindingsConnection { totalCount }`,
       ['service + bindings count'],
     ],
-    [
-      'a page in an inline fragment',
-      `query($s: String!) { service(sid: $s) { ... on Service { bindings(first: 50) { nodes { sid } } } } }`,
-      FOLDED_PAGE,
-    ],
+    ['a page in an inline fragment', `query($s: String!) { service(sid: $s) { ... on Service { bindings(first: 50) { nodes { sid } } } } }`, FOLDED_PAGE],
     [
       'a page in a fragment on Node',
       `query($s: String!) { service(sid: $s) { ... on Node { ... on Service { bindings(first: 50) { nodes { sid } } } } } }`,
@@ -610,11 +614,7 @@ describe('statement counts (authentication excluded)', () => {
       `query($s: String!, $u: String!) { service(sid: $s) { user(sid: $u) { bindings(bindingType: [FCM]) { totalCount } } } }`,
       ['bindings count(*)', 'services by sid', 'users by sid'],
     ],
-    [
-      "services' bindings counts",
-      `query { services(first: 5) { nodes { bindings { totalCount } } } }`,
-      ['bindings count (maintained)', 'services page'],
-    ],
+    ["services' bindings counts", `query { services(first: 5) { nodes { bindings { totalCount } } } }`, ['bindings count (maintained)', 'services page']],
     [
       "services' users counts and bindings counts by type",
       `query { services(first: 5) { nodes { users { totalCount } bindings(bindingType: [APN]) { totalCount } } } }`,
@@ -633,10 +633,10 @@ describe('statement counts (authentication excluded)', () => {
 
   it('answers those counts right, with no page read', async () => {
     const user = await t.db.prisma.user.findFirstOrThrow({ where: { serviceSid: big.sid }, orderBy: { sid: 'asc' } });
-    const { result } = await measure(
-      `query($s: String!, $u: String!) { service(sid: $s) { user(sid: $u) { bindings(bindingType: [FCM]) { totalCount } } } }`,
-      { s: big.sid, u: user.sid },
-    );
+    const { result } = await measure(`query($s: String!, $u: String!) { service(sid: $s) { user(sid: $u) { bindings(bindingType: [FCM]) { totalCount } } } }`, {
+      s: big.sid,
+      u: user.sid,
+    });
     expect(result.body.data.service.user.bindings.totalCount).toBe(await t.db.prisma.binding.count({ where: { userSid: user.sid, bindingType: 'fcm' } }));
     const services = await measure(`query { services(first: 5) { nodes { sid users { totalCount } bindings(bindingType: [APN]) { totalCount } } } }`, {});
     const nodes = services.result.body.data.services.nodes as Array<{ sid: string; users: { totalCount: number }; bindings: { totalCount: number } }>;
@@ -697,7 +697,10 @@ describe('totalCount after deletes', () => {
       expect(all.data.service.bindings.totalCount, JSON.stringify(filter)).toBe(sql);
       expect(all.data.service.bindings.nodes.map((n: any) => n.sid)).toEqual((await expectedBindings(doomed.sid, filter)).map((b) => b.sid));
     }
-    const services = await measure(`query { services(first: 1000) { nodes { sid bindings { totalCount } apn: bindings(bindingType: [APN]) { totalCount } } } }`, {});
+    const services = await measure(
+      `query { services(first: 1000) { nodes { sid bindings { totalCount } apn: bindings(bindingType: [APN]) { totalCount } } } }`,
+      {},
+    );
     const node = services.result.body.data.services.nodes.find((n: any) => n.sid === doomed.sid);
     expect(node.bindings.totalCount).toBe(await sqlCount(doomed.sid));
     expect(node.apn.totalCount).toBe(await sqlCount(doomed.sid, { bindingType: ['APN'] }));
@@ -776,7 +779,7 @@ describe('totalCount after deletes', () => {
     await expectBackwardWalk(fetch, rest, 7);
   });
 
-  it("pages after a cursor whose row was deleted the same on both paths", async () => {
+  it('pages after a cursor whose row was deleted the same on both paths', async () => {
     const fetch = async (args: PageArgs) => (await both(PAGE_BINDINGS_DOCS, { s: doomed.sid, ...args })).data.service.bindings as Connection;
     const page = await fetch({ first: 4 });
     const [, second, , fourth] = page.edges;
@@ -834,7 +837,10 @@ describe('lazy cursors', () => {
 
   /** The error both paths must give for a refused cursor. */
   async function expectRefused(cursor: string, docs: Docs = PAGE_BINDINGS_DOCS, list: 'bindings' | 'users' = 'bindings') {
-    for (const args of [{ first: 3, after: cursor }, { last: 3, before: cursor }]) {
+    for (const args of [
+      { first: 3, after: cursor },
+      { last: 3, before: cursor },
+    ]) {
       const { errors, data } = await both(docs, { s: big.sid, ...args });
       const as = 'after' in args ? 'after' : 'before';
       expect(errors?.map((e) => ({ message: e.message, path: e.path, code: e.extensions?.code }))).toEqual([

@@ -7,7 +7,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../src/platform/config.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { listen, type Listening } from '../helpers/server.js';
+import { type Listening, listen } from '../helpers/server.js';
 
 let t: TestApp;
 /** MAX_BODY_BYTES=1000. */

@@ -123,7 +123,11 @@ describe('CORS', () => {
   it('a cross-origin preflight is granted nothing', async () => {
     const response = await t.fetch('/graphql', {
       method: 'OPTIONS',
-      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': `content-type, authorization, ${CSRF_HEADER}` },
+      headers: {
+        origin: 'https://evil.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': `content-type, authorization, ${CSRF_HEADER}`,
+      },
     });
     expect(response.ok).toBe(false);
     for (const name of ['access-control-allow-origin', 'access-control-allow-credentials', 'access-control-allow-headers', 'access-control-allow-methods']) {

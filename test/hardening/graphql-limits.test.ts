@@ -7,9 +7,9 @@
  */
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS } from '../../src/platform/config.js';
-import { MAX_DIRECTIVES } from '../../src/graphql/http/limits.js';
 import { DEFAULT_QUERY } from '../../src/graphql/http/graphiql.js';
+import { MAX_DIRECTIVES } from '../../src/graphql/http/limits.js';
+import { DEFAULT_LIMITS } from '../../src/platform/config.js';
 import { type GraphQLResult, startTestApp, type TestApp, warmCredentialCache } from '../helpers/app.js';
 
 let t: TestApp;
@@ -116,7 +116,13 @@ describe('the defaults', () => {
   });
 
   it("allow GraphiQL's introspection query (its depth is not counted)", async () => {
-    const query = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, inputValueDeprecation: true, schemaDescription: true });
+    const query = getIntrospectionQuery({
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      inputValueDeprecation: true,
+      schemaDescription: true,
+    });
     const data = await expectData(t, query);
     expect(data.__schema.queryType.name).toBe('Query');
   });
@@ -141,7 +147,10 @@ describe('depth', () => {
 
   it('follows the configured value exactly, counting fields and not fragments', async () => {
     await expectData(tight, nested(5));
-    await expectData(tight, '{ services(first: 1) { ...S } } fragment S on QueryServicesConnection { nodes { ... on Service { bindings(first: 1) { nodes { sid } } } } }');
+    await expectData(
+      tight,
+      '{ services(first: 1) { ...S } } fragment S on QueryServicesConnection { nodes { ... on Service { bindings(first: 1) { nodes { sid } } } } }',
+    );
     expectRefused(tight, await post(tight, nested(6)), 'GRAPHQL_VALIDATION_FAILED', 'Query depth limit of 5 exceeded, found 6.');
     expectRefused(
       tight,
@@ -175,7 +184,12 @@ describe('aliases', () => {
 
   it('follows the configured value exactly, counting aliases inside fragments', async () => {
     await expectData(tight, '{ a: account { sid } b: account { sid } }');
-    expectRefused(tight, await post(tight, '{ a: account { sid } b: account { sid } c: account { sid } }'), 'GRAPHQL_VALIDATION_FAILED', 'Aliases limit of 2 exceeded, found 3.');
+    expectRefused(
+      tight,
+      await post(tight, '{ a: account { sid } b: account { sid } c: account { sid } }'),
+      'GRAPHQL_VALIDATION_FAILED',
+      'Aliases limit of 2 exceeded, found 3.',
+    );
     expectRefused(
       tight,
       await post(tight, '{ a: account { ...A } } fragment A on Account { b: sid c: sid }'),
@@ -201,7 +215,12 @@ describe('directives', () => {
 
   it(`at most ${MAX_DIRECTIVES} per document`, async () => {
     await expectData(t, directives(MAX_DIRECTIVES));
-    expectRefused(t, await post(t, directives(MAX_DIRECTIVES + 1)), 'GRAPHQL_VALIDATION_FAILED', `Directives limit of ${MAX_DIRECTIVES} exceeded, found ${MAX_DIRECTIVES + 1}.`);
+    expectRefused(
+      t,
+      await post(t, directives(MAX_DIRECTIVES + 1)),
+      'GRAPHQL_VALIDATION_FAILED',
+      `Directives limit of ${MAX_DIRECTIVES} exceeded, found ${MAX_DIRECTIVES + 1}.`,
+    );
   });
 });
 
@@ -211,10 +230,25 @@ describe('cost', () => {
     await expectData(tight, '{ services(first: 50) { nodes { sid } } }'); // 101
     await expectData(tight, '{ services(last: 50) { nodes { sid } } }');
     await expectData(tight, '{ services { nodes { sid } } }');
-    expectRefused(tight, await post(tight, '{ services(first: 51) { nodes { sid } } }'), 'COST_LIMIT_EXCEEDED', 'Query cost of 103 exceeds the maximum cost of 101');
-    expectRefused(tight, await post(tight, '{ services(last: 51) { nodes { sid } } }'), 'COST_LIMIT_EXCEEDED', 'Query cost of 103 exceeds the maximum cost of 101');
+    expectRefused(
+      tight,
+      await post(tight, '{ services(first: 51) { nodes { sid } } }'),
+      'COST_LIMIT_EXCEEDED',
+      'Query cost of 103 exceeds the maximum cost of 101',
+    );
+    expectRefused(
+      tight,
+      await post(tight, '{ services(last: 51) { nodes { sid } } }'),
+      'COST_LIMIT_EXCEEDED',
+      'Query cost of 103 exceeds the maximum cost of 101',
+    );
     // Nested without first: 50 bindings under the one service.
-    expectRefused(tight, await post(tight, '{ services(first: 1) { nodes { bindings { nodes { sid } } } } }'), 'COST_LIMIT_EXCEEDED', 'Query cost of 103 exceeds the maximum cost of 101');
+    expectRefused(
+      tight,
+      await post(tight, '{ services(first: 1) { nodes { bindings { nodes { sid } } } } }'),
+      'COST_LIMIT_EXCEEDED',
+      'Query cost of 103 exceeds the maximum cost of 101',
+    );
   });
 
   it('reports the limit and the cost in extensions', async () => {
@@ -230,18 +264,31 @@ describe('cost', () => {
       /^Query cost of \d+ exceeds the maximum cost of 50000$/,
     );
     // Three levels of the default page are 125,000 bindings.
-    expectRefused(t, await post(t, '{ services { nodes { users { nodes { bindings { nodes { sid } } } } } } }'), 'COST_LIMIT_EXCEEDED', /maximum cost of 50000$/);
+    expectRefused(
+      t,
+      await post(t, '{ services { nodes { users { nodes { bindings { nodes { sid } } } } } } }'),
+      'COST_LIMIT_EXCEEDED',
+      /maximum cost of 50000$/,
+    );
     // N+1-suite shape with the largest pages: 20,000 bindings with their relations.
     expectRefused(
       t,
-      await post(t, '{ services(first: 20) { edges { node { sid bindings(first: 1000) { edges { node { sid user { identity } credential { type } } } } } } } }'),
+      await post(
+        t,
+        '{ services(first: 20) { edges { node { sid bindings(first: 1000) { edges { node { sid user { identity } credential { type } } } } } } } }',
+      ),
       'COST_LIMIT_EXCEEDED',
       'Query cost of 140081 exceeds the maximum cost of 50000',
     );
   });
 
   it('counts a page larger than the maximum as the maximum (the resolver then refuses it)', async () => {
-    expectRefused(tight, await post(tight, '{ services(first: 5000) { totalCount } }'), 'COST_LIMIT_EXCEEDED', 'Query cost of 1001 exceeds the maximum cost of 101');
+    expectRefused(
+      tight,
+      await post(tight, '{ services(first: 5000) { totalCount } }'),
+      'COST_LIMIT_EXCEEDED',
+      'Query cost of 1001 exceeds the maximum cost of 101',
+    );
     const result = await post(t, '{ services(first: 5000) { totalCount } }');
     expect(result.body.errors!.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
   });
@@ -253,7 +300,12 @@ describe('cost', () => {
     await expectData(tight, query, { n: 2 });
     expectRefused(tight, await post(tight, query, { n: 1000 }), 'COST_LIMIT_EXCEEDED', 'Query cost of 2001 exceeds the maximum cost of 101');
     // A variable's default value counts too.
-    expectRefused(tight, await post(tight, 'query ($n: Int = 60) { services(first: $n) { nodes { sid } } }'), 'COST_LIMIT_EXCEEDED', 'Query cost of 121 exceeds the maximum cost of 101');
+    expectRefused(
+      tight,
+      await post(tight, 'query ($n: Int = 60) { services(first: $n) { nodes { sid } } }'),
+      'COST_LIMIT_EXCEEDED',
+      'Query cost of 121 exceeds the maximum cost of 101',
+    );
   });
 
   it('prices the operation that runs, not the first one of the document', async () => {
@@ -325,7 +377,12 @@ describe('introspection', () => {
     expect(new Set(full.body.errors!.map((e) => e.extensions?.code))).toEqual(new Set(['GRAPHQL_VALIDATION_FAILED']));
     expectNoStatement(noIntrospection);
     expectRefused(noIntrospection, await post(noIntrospection, '{ __schema { description } }'), 'GRAPHQL_VALIDATION_FAILED', /introspection has been disabled/);
-    expectRefused(noIntrospection, await post(noIntrospection, '{ __type(name: "Binding") { name } }'), 'GRAPHQL_VALIDATION_FAILED', /introspection has been disabled/);
+    expectRefused(
+      noIntrospection,
+      await post(noIntrospection, '{ __type(name: "Binding") { name } }'),
+      'GRAPHQL_VALIDATION_FAILED',
+      /introspection has been disabled/,
+    );
     expect(await expectData(noIntrospection, '{ __typename account { __typename sid } }')).toEqual({
       __typename: 'Query',
       account: { __typename: 'Account', sid: noIntrospection.scenario.a.sid },

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSRF_HEADER } from '../../src/graphql/http/plugins.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { listen, type Listening } from '../helpers/server.js';
+import { type Listening, listen } from '../helpers/server.js';
 
 let t: TestApp;
 let server: Listening;
@@ -38,6 +38,7 @@ function headersOf(response: Response, names: string[]): Record<string, string |
 
 describe('API responses', () => {
   const json = { 'content-type': 'application/json', accept: 'application/json' };
+  // biome-ignore format: a data table, several entries per line
   const cases: Array<[string, number, () => [string, RequestInit]]> = [
     ['GraphQL data', 200, () => ['/graphql', { method: 'POST', headers: { ...json, authorization: t.scenario.a.authorization }, body: '{"query":"{ account { sid } }"}' }]],
     ['a GraphQL error', 200, () => ['/graphql', { method: 'POST', headers: { ...json, authorization: t.scenario.a.authorization }, body: '{"query":"{ nope }"}' }]],

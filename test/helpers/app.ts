@@ -8,9 +8,7 @@ import { createScenario, type Scenario } from './scenario.js';
 export const GRAPHQL_URL = 'http://gateway.test/graphql';
 
 /** Variables, then an optional Authorization value; variables may be left out when none is required. */
-export type RunArgs<V> = Record<string, never> extends V
-  ? [variables?: V, authorization?: string | null]
-  : [variables: V, authorization?: string | null];
+export type RunArgs<V> = Record<string, never> extends V ? [variables?: V, authorization?: string | null] : [variables: V, authorization?: string | null];
 
 export interface TestApp {
   db: TestDatabase;

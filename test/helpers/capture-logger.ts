@@ -9,9 +9,11 @@ export interface LogEntry {
 /** A Logger that keeps every entry in `entries`, for assertions on what was logged. */
 export function captureLogger(): Logger & { entries: LogEntry[]; at(level: LogEntry['level']): LogEntry[] } {
   const entries: LogEntry[] = [];
-  const at = (level: LogEntry['level']) => (msg: string, fields: Record<string, unknown> = {}) => {
-    entries.push({ level, msg, fields });
-  };
+  const at =
+    (level: LogEntry['level']) =>
+    (msg: string, fields: Record<string, unknown> = {}) => {
+      entries.push({ level, msg, fields });
+    };
   return {
     entries,
     at: (level) => entries.filter((e) => e.level === level),

@@ -44,9 +44,7 @@ export async function expectForwardWalk(fetch: FetchPage, expected: readonly str
   for (let i = 0; i < pageCount; i++) {
     const page = await fetch({ first: size, after });
     expect(sidsOf(page), `forward page ${i} of size ${size}`).toEqual(expected.slice(i * size, (i + 1) * size));
-    expect(page.pageInfo, `forward page ${i} of size ${size}`).toEqual(
-      pageInfoFor(page, { hasNextPage: i < pageCount - 1, hasPreviousPage: i > 0 }),
-    );
+    expect(page.pageInfo, `forward page ${i} of size ${size}`).toEqual(pageInfoFor(page, { hasNextPage: i < pageCount - 1, hasPreviousPage: i > 0 }));
     pages.push(page);
     after = page.pageInfo.endCursor ?? null;
   }
@@ -72,9 +70,7 @@ export async function expectBackwardWalk(fetch: FetchPage, expected: readonly st
     const page = await fetch({ last: size, before });
     const end = expected.length - i * size;
     expect(sidsOf(page), `backward page ${i} of size ${size}`).toEqual(expected.slice(Math.max(0, end - size), end));
-    expect(page.pageInfo, `backward page ${i} of size ${size}`).toEqual(
-      pageInfoFor(page, { hasNextPage: i > 0, hasPreviousPage: i < pageCount - 1 }),
-    );
+    expect(page.pageInfo, `backward page ${i} of size ${size}`).toEqual(pageInfoFor(page, { hasNextPage: i > 0, hasPreviousPage: i < pageCount - 1 }));
     pages.push(page);
     before = page.pageInfo.startCursor ?? null;
   }

@@ -27,12 +27,32 @@ export type BodyKind = 'binding' | 'userBinding' | 'service' | 'user' | 'binding
 
 /** Key order of Twilio's examples (binding_type before credential_sid), which the shim imitates. */
 export const BINDING_KEYS = [
-  'sid', 'account_sid', 'service_sid', 'date_created', 'date_updated', 'endpoint', 'identity',
-  'binding_type', 'credential_sid', 'message_types', 'url', 'links',
+  'sid',
+  'account_sid',
+  'service_sid',
+  'date_created',
+  'date_updated',
+  'endpoint',
+  'identity',
+  'binding_type',
+  'credential_sid',
+  'message_types',
+  'url',
+  'links',
 ] as const;
 export const USER_BINDING_KEYS = [
-  'sid', 'account_sid', 'service_sid', 'date_created', 'date_updated', 'endpoint', 'identity',
-  'user_sid', 'binding_type', 'credential_sid', 'message_types', 'url',
+  'sid',
+  'account_sid',
+  'service_sid',
+  'date_created',
+  'date_updated',
+  'endpoint',
+  'identity',
+  'user_sid',
+  'binding_type',
+  'credential_sid',
+  'message_types',
+  'url',
 ] as const;
 export const META_KEYS = ['page', 'page_size', 'first_page_url', 'previous_page_url', 'url', 'next_page_url', 'key'] as const;
 
@@ -99,9 +119,7 @@ const KIND_SCHEMA: Record<BodyKind, string> = {
   userBindingList: 'ListUserBindingResponse',
 };
 
-const defs: Record<string, Json> = Object.fromEntries(
-  Object.entries(spec.components.schemas).map(([name, schema]) => [name, toJsonSchema(schema)]),
-);
+const defs: Record<string, Json> = Object.fromEntries(Object.entries(spec.components.schemas).map(([name, schema]) => [name, toJsonSchema(schema)]));
 defs.ListBindingResponse = toJsonSchema(listResponseSchema('/v2/Services/{ServiceSid}/Bindings'));
 defs.ListUserBindingResponse = toJsonSchema(listResponseSchema('/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings'));
 

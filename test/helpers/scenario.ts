@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { PrismaClient } from '../../src/db/database.js';
-import type { Credential } from '../../src/domain/credentials.js';
 import type { BindingType } from '../../src/domain/bindings.js';
+import type { Credential } from '../../src/domain/credentials.js';
+import { newSid, type SidPrefix } from '../../src/domain/sids.js';
 import { hashSecret, newAuthToken } from '../../src/security/secrets.js';
-import { type SidPrefix, newSid } from '../../src/domain/sids.js';
 
 export interface ScenarioAccount {
   sid: string;
@@ -45,8 +45,7 @@ export async function createScenario(
   { seed = 'scenario', users = 12, bigServiceBindings = 60, extraServices = 0 }: ScenarioOptions = {},
 ): Promise<Scenario> {
   let counter = 0;
-  const sid = (prefix: SidPrefix) =>
-    newSid(prefix, () => createHash('sha256').update(`${seed}:${counter++}`).digest().subarray(0, 16));
+  const sid = (prefix: SidPrefix) => newSid(prefix, () => createHash('sha256').update(`${seed}:${counter++}`).digest().subarray(0, 16));
 
   const makeAccount = async (name: string, serviceSizes: Array<{ users: number; bindings: number }>) => {
     const authToken = newAuthToken();

@@ -355,7 +355,20 @@ describe('page tokens', () => {
   });
 
   it('garbage tokens are 400/21481, never 500', async () => {
-    for (const bad of ['', 'PA', 'PB', 'PAx', 'PA.', 'PA.x', 'x', 'PT10', 'PABS00000000000000000000000000000000', 'PA' + 'a'.repeat(600), 'PA%00', 'PA\u00e9.\u00e9']) {
+    for (const bad of [
+      '',
+      'PA',
+      'PB',
+      'PAx',
+      'PA.',
+      'PA.x',
+      'x',
+      'PT10',
+      'PABS00000000000000000000000000000000',
+      `PA${'a'.repeat(600)}`,
+      'PA%00',
+      'PA\u00e9.\u00e9',
+    ]) {
       expectInvalidToken(await servicePage(bad));
     }
   });
@@ -466,7 +479,14 @@ describe('errors', () => {
   it('unknown, malformed and foreign services are 404/20404 on every route', async () => {
     const binding = t.scenario.a.services[0]!.bindings[0]!;
     const user = await userOf(IS, 'user-3@alpha.example');
-    for (const service of [`IS${'0'.repeat(32)}`, 'ISnothex', `is${IS.slice(2)}`, `IS${IS.slice(2).toUpperCase()}`, IS.slice(0, -1), t.scenario.b.services[0]!.sid]) {
+    for (const service of [
+      `IS${'0'.repeat(32)}`,
+      'ISnothex',
+      `is${IS.slice(2)}`,
+      `IS${IS.slice(2).toUpperCase()}`,
+      IS.slice(0, -1),
+      t.scenario.b.services[0]!.sid,
+    ]) {
       for (const path of [
         `/v2/Services/${service}`,
         `/v2/Services/${service}/Bindings`,
@@ -530,7 +550,12 @@ describe('errors', () => {
     }
     // DELETE on the list and the Service/User routes is not allowed either.
     for (const path of [paths[0]!, paths[2]!, paths[3]!, paths[5]!]) {
-      expectError(await call(path, { method: 'DELETE' }), 405, 20004, `The requested resource ${resource(path)} does not support the attempted HTTP method DELETE`);
+      expectError(
+        await call(path, { method: 'DELETE' }),
+        405,
+        20004,
+        `The requested resource ${resource(path)} does not support the attempted HTTP method DELETE`,
+      );
     }
     expect(await t.db.prisma.binding.findUnique({ where: { sid: binding } })).not.toBeNull();
   });

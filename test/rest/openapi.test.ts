@@ -91,10 +91,14 @@ describe('contract breaches fail', () => {
     ['a missing property', 'binding', () => without(binding(), 'credential_sid')],
     ['a missing links', 'binding', () => without(binding(), 'links')],
     ['an extra property', 'binding', () => ({ ...binding(), extra: 1 })],
-    ['schema key order (credential_sid first)', 'binding', () => {
-      const { binding_type, credential_sid, message_types, url, links, ...rest } = binding();
-      return { ...rest, credential_sid, binding_type, message_types, url, links };
-    }],
+    [
+      'schema key order (credential_sid first)',
+      'binding',
+      () => {
+        const { binding_type, credential_sid, message_types, url, links, ...rest } = binding();
+        return { ...rest, credential_sid, binding_type, message_types, url, links };
+      },
+    ],
     ['milliseconds in a date', 'binding', () => ({ ...binding(), date_created: '2016-10-21T11:37:03.000Z' })],
     ['an offset in a date', 'binding', () => ({ ...binding(), date_updated: '2016-10-21T11:37:03+00:00' })],
     ['an unknown binding_type', 'binding', () => ({ ...binding(), binding_type: 'sms' })],
@@ -107,10 +111,14 @@ describe('contract breaches fail', () => {
     ['a user binding without user_sid', 'userBinding', () => without(userBinding(), 'user_sid')],
     ['a binding body as a user binding', 'userBinding', () => binding()],
     ['meta without key', 'bindingList', () => ({ ...bindingList(), meta: without(bindingList().meta, 'key') })],
-    ['meta in another order', 'bindingList', () => {
-      const { key, ...meta } = bindingList().meta;
-      return { meta: { key, ...meta }, bindings: bindingList().bindings };
-    }],
+    [
+      'meta in another order',
+      'bindingList',
+      () => {
+        const { key, ...meta } = bindingList().meta;
+        return { meta: { key, ...meta }, bindings: bindingList().bindings };
+      },
+    ],
     ['a relative next_page_url', 'bindingList', () => ({ ...bindingList(), meta: { ...bindingList().meta, next_page_url: '/v2/x?Page=1' } })],
     ['an invalid item', 'bindingList', () => ({ ...bindingList(), bindings: [without(binding(), 'url')] })],
     ['bindings before meta', 'bindingList', () => ({ bindings: [], meta: bindingList().meta })],

@@ -229,15 +229,26 @@ describe('a user’s bindings', () => {
     expect(expected.length).toBeGreaterThan(2);
     for (const named of [identity, user.sid]) {
       const listed = await client.chat.v2.services(IS).users(named).userBindings.list();
-      expect(listed.map((b) => b.sid), named).toEqual(expected.map((b) => b.sid));
+      expect(
+        listed.map((b) => b.sid),
+        named,
+      ).toEqual(expected.map((b) => b.sid));
       for (const b of listed) {
         expect(b.userSid).toBe(user.sid);
         expect(b.identity).toBe(identity);
         expect(b.url).toBe(`${t.baseUrl}/v2/Services/${IS}/Users/${user.sid}/Bindings/${b.sid}`);
       }
       const paged = await walkPages(client.chat.v2.services(IS).users(named).userBindings.page({ pageSize: 2 }));
-      expect(paged).toEqual(chunks(expected.map((b) => b.sid), 2));
-      const typed = await client.chat.v2.services(IS).users(named).userBindings.list({ bindingType: ['gcm'] });
+      expect(paged).toEqual(
+        chunks(
+          expected.map((b) => b.sid),
+          2,
+        ),
+      );
+      const typed = await client.chat.v2
+        .services(IS)
+        .users(named)
+        .userBindings.list({ bindingType: ['gcm'] });
       expect(typed.map((b) => b.sid)).toEqual(expected.filter((b) => b.bindingType === 'gcm').map((b) => b.sid));
     }
   });

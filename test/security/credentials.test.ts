@@ -145,7 +145,15 @@ describe('a read-only key', () => {
     expect(q.json.data.node).toEqual({ id: sid });
 
     const b = (await row(sid))!;
-    for (const path of [`/v2/Services/${IS}`, `/v2/Services/${IS}/Bindings`, `/v2/Services/${IS}/Users`, restPath(b, 'service'), restPath(b, 'user-sid'), restPath(b, 'user-identity'), `/v2/Services/${IS}/Users/${b.userSid}/Bindings`]) {
+    for (const path of [
+      `/v2/Services/${IS}`,
+      `/v2/Services/${IS}/Bindings`,
+      `/v2/Services/${IS}/Users`,
+      restPath(b, 'service'),
+      restPath(b, 'user-sid'),
+      restPath(b, 'user-identity'),
+      `/v2/Services/${IS}/Users/${b.userSid}/Bindings`,
+    ]) {
       const r = await h.request('GET', path, readKey.authorization);
       expect(r.status, `${path}: ${r.text}`).toBe(200);
     }
@@ -197,7 +205,9 @@ describe('a read-write key and the account token can delete, and each deletion i
     const sid = takeBinding();
     const before = (await row(sid))!;
     const requestId = `audit-${door}-${sid.slice(-8)}`;
-    const r = via ? await h.request('DELETE', restPath(before, via), cred.auth(), { 'x-request-id': requestId }) : await gqlDelete(sid, cred.auth(), { 'x-request-id': requestId });
+    const r = via
+      ? await h.request('DELETE', restPath(before, via), cred.auth(), { 'x-request-id': requestId })
+      : await gqlDelete(sid, cred.auth(), { 'x-request-id': requestId });
     if (door === 'graphql') {
       expect(r.json).toEqual({ data: { deleteBinding: { deletedBindingId: sid, binding: { sid, accountSid: A().sid, endpoint: before.endpoint } } } });
     } else {
@@ -306,8 +316,16 @@ describe('audit atomicity', () => {
       ['REST, already deleted', () => h.request('DELETE', restPath(goneRow, 'service'), writeKey.authorization), 404],
       ['REST, already deleted, user path', () => h.request('DELETE', restPath(goneRow, 'user-identity'), A().authorization), 404],
       ["REST, B's binding under A's service", () => h.request('DELETE', `/v2/Services/${IS}/Bindings/${bBinding}`, A().authorization), 404],
-      ['REST, live binding under the wrong service', () => h.request('DELETE', `/v2/Services/${A().services[1]!.sid}/Bindings/${live.sid}`, A().authorization), 404],
-      ['REST, live binding under the wrong user', () => h.request('DELETE', `/v2/Services/${IS}/Users/${other.sid}/Bindings/${live.sid}`, writeKey.authorization), 404],
+      [
+        'REST, live binding under the wrong service',
+        () => h.request('DELETE', `/v2/Services/${A().services[1]!.sid}/Bindings/${live.sid}`, A().authorization),
+        404,
+      ],
+      [
+        'REST, live binding under the wrong user',
+        () => h.request('DELETE', `/v2/Services/${IS}/Users/${other.sid}/Bindings/${live.sid}`, writeKey.authorization),
+        404,
+      ],
     ];
     for (const [label, attempt, expected] of attempts) {
       const r = await attempt();
@@ -315,7 +333,10 @@ describe('audit atomicity', () => {
         expect(r.status, label).toBe(404);
         expect(r.json, label).toMatchObject({ code: 20404, status: 404 });
       } else {
-        expect(r.json.errors?.map((e: any) => e.extensions?.code), label).toEqual(['NOT_FOUND']);
+        expect(
+          r.json.errors?.map((e: any) => e.extensions?.code),
+          label,
+        ).toEqual(['NOT_FOUND']);
       }
     }
     expect(await auditCount()).toBe(audits);

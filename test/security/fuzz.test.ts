@@ -44,9 +44,9 @@ import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../src/app.js';
-import { parseBasicAuth } from '../../src/security/auth.js';
 import { createApiKey } from '../../src/domain/accounts.js';
 import { createLogger } from '../../src/platform/logger.js';
+import { parseBasicAuth } from '../../src/security/auth.js';
 import { backend, openTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { createScenario } from '../helpers/scenario.js';
 
@@ -164,7 +164,11 @@ beforeAll(async () => {
   await db.prisma.apiKey.update({ where: { sid: aRevoked.sid }, data: { revokedAt: new Date() } });
 
   // Error lines only: any of them means an unexpected failure somewhere.
-  app = await createApp(db, createLogger('error', (line) => logLines.push(line)), { rateLimit: { requests: 0 } });
+  app = await createApp(
+    db,
+    createLogger('error', (line) => logLines.push(line)),
+    { rateLimit: { requests: 0 } },
+  );
 
   const fixture = async (acc: typeof scenario.a): Promise<AccountFixture> => {
     const users = await db.prisma.user.findMany({
@@ -241,7 +245,8 @@ afterAll(async () => {
   console.log(`[fuzz] by template: ${JSON.stringify(Object.fromEntries(sorted(stats.byLabel)))}`);
   console.log(`[fuzz] by status: ${JSON.stringify(Object.fromEntries(sorted(stats.byStatus)))}`);
   console.log(`[fuzz] by Authorization: ${JSON.stringify(Object.fromEntries(sorted(stats.byAuth)))}`);
-  if (stats.codeless.size) console.log(`[fuzz] GraphQL errors without extensions.code (graphql-js/yoga): ${JSON.stringify(Object.fromEntries(sorted(stats.codeless)))}`);
+  if (stats.codeless.size)
+    console.log(`[fuzz] GraphQL errors without extensions.code (graphql-js/yoga): ${JSON.stringify(Object.fromEntries(sorted(stats.codeless)))}`);
   await app?.close();
   await db?.close();
 });
@@ -299,9 +304,7 @@ async function snapshot(): Promise<Map<string, string>> {
     );
     result.set(table, `${row!.n} rows, md5 ${row!.h}`);
   }
-  const [bindings] = await db.prisma.$queryRawUnsafe<Array<{ h: string }>>(
-    `SELECT md5(coalesce(string_agg(sid, ',' ORDER BY sid), '')) AS h FROM bindings`,
-  );
+  const [bindings] = await db.prisma.$queryRawUnsafe<Array<{ h: string }>>(`SELECT md5(coalesce(string_agg(sid, ',' ORDER BY sid), '')) AS h FROM bindings`);
   result.set('bindings sids', bindings!.h);
   return result;
 }
@@ -311,13 +314,16 @@ async function snapshot(): Promise<Map<string, string>> {
 
 const weighted = <T>(weight: number, arbitrary: fc.Arbitrary<T>) => ({ weight, arbitrary });
 
+// biome-ignore format: a data table, several entries per line
 const SPECIAL = [
   '', ' ', '  ', '\t', '\u0000', 'a\u0000b', '\u0000\u0000\u0000', '\uD800', 'a\uDFFFb', '\uFFFF', '\uFEFF', '\u202E', '\u200B',
   '🙂', '👨‍👩‍👧', 'é', 'e\u0301', 'İ', 'ß', 'Ω', '中文', 'عربي', '%', '%00', '%zz', '%25', '..', '.', '/', '\\', '?', '#', '&',
   '=', '+', ';', ',', '*', 'null', 'undefined', 'NaN', 'true', '[]', '{}', '[object Object]', '__proto__', 'constructor',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, sent as literal text
   '${7*7}', '{{7*7}}', '<script>alert(1)</script>', '\r\n', '\n', '"', "'", '`', '|', '1|bindings|x|y', 'user-1@alpha.example ',
   'USER-1@ALPHA.EXAMPLE',
 ];
+// biome-ignore format: a data table, several entries per line
 const SQL = [
   "' OR '1'='1", "' OR 1=1 --", "'; DROP TABLE bindings; --", '"; DROP TABLE bindings; --', '1; DELETE FROM bindings',
   "') UNION SELECT sid, auth_token_hash FROM accounts --", "apn'::binding_type --", '$1', '$$', "E'\\x00'",
@@ -325,6 +331,7 @@ const SQL = [
   "x' || (SELECT auth_token_hash FROM accounts LIMIT 1) || '",
 ];
 const LONG = ['a'.repeat(300), 'é'.repeat(3_000), 'x'.repeat(20_000), '9'.repeat(400), '%'.repeat(1_000), '\u0000'.repeat(100)];
+// biome-ignore format: a data table, several entries per line
 const NUMBERS = [
   '0', '1', '2', '50', '999', '1000', '1001', '-1', '-0', '+5', ' 5', '5 ', '05', '00000000000000001', '1e3', '1e309', '1.5',
   '0x10', '0b1', '1_000', 'NaN', 'Infinity', '-Infinity', '9007199254740991', '9007199254740993', '9999999999999999',
@@ -428,18 +435,50 @@ function authArb(): fc.Arbitrary<AuthChoice> {
   const one = (label: string, value: fc.Arbitrary<string>) => value.map((v) => ({ label, values: [v] }));
   const valid = fc.constantFrom<keyof World['auth']>('A', 'A-key', 'A-read-key', 'B').map((k) => ({ label: k, values: [w.auth[k]] }));
   const wrongPairs = [
-    basic(a.sid, `${a.token}x`), basic(a.sid, a.token.slice(0, -1)), basic(a.sid, b.token), basic(b.sid, a.token),
-    basic(w.keySids[0]!, a.token), basic(a.sid, ''), basic('', a.token), basic(a.sid.toUpperCase(), a.token),
-    basic(a.sid, a.token.toUpperCase()), basic(`${a.sid} `, a.token), basic(a.sid, ` ${a.token}`), basic(w.unknown.account, a.token),
-    basic(w.unknown.key, 'secret'), basic(a.sid, 'x'.repeat(300)), basic('x'.repeat(50_000), 'y'), basic(`${a.sid}:${a.token}`, ''),
+    basic(a.sid, `${a.token}x`),
+    basic(a.sid, a.token.slice(0, -1)),
+    basic(a.sid, b.token),
+    basic(b.sid, a.token),
+    basic(w.keySids[0]!, a.token),
+    basic(a.sid, ''),
+    basic('', a.token),
+    basic(a.sid.toUpperCase(), a.token),
+    basic(a.sid, a.token.toUpperCase()),
+    basic(`${a.sid} `, a.token),
+    basic(a.sid, ` ${a.token}`),
+    basic(w.unknown.account, a.token),
+    basic(w.unknown.key, 'secret'),
+    basic(a.sid, 'x'.repeat(300)),
+    basic('x'.repeat(50_000), 'y'),
+    basic(`${a.sid}:${a.token}`, ''),
   ];
   const schemes = [
-    '', 'Basic', 'Basic ', 'Basic =', 'Basic ====', 'Basic Og==', 'Basic OjpA', 'Bearer x', `Bearer ${a.token}`,
-    'Digest username="x", realm="y"', 'Token abc', 'Negotiate YII=', 'NTLM TlRMTVNTUAABAAAA', `basic ${w.auth.A.slice(6)}`,
-    `BASIC    ${w.auth.A.slice(6)}   `, `Basic ${w.auth.A.slice(6)}==`, `Basic ${w.auth.A.slice(6).replace(/=+$/, '')}`,
-    `Basic ${Buffer.from(`${a.sid}:${a.token}`).toString('base64url')}`, `Basic\t${w.auth.A.slice(6)}`, `${w.auth.A}, ${w.auth.B}`,
-    `Basic ${w.auth.A.slice(6)} extra`, `Basic ${w.auth.A.slice(6, -4)}`, `Basic ${'A'.repeat(100_000)}`, `Basic !!!***`,
-    `Basic ${Buffer.from(a.sid).toString('base64')}`, `Basic ${Buffer.from(`${a.sid}:${a.token}`, 'utf16le').toString('base64')}`,
+    '',
+    'Basic',
+    'Basic ',
+    'Basic =',
+    'Basic ====',
+    'Basic Og==',
+    'Basic OjpA',
+    'Bearer x',
+    `Bearer ${a.token}`,
+    'Digest username="x", realm="y"',
+    'Token abc',
+    'Negotiate YII=',
+    'NTLM TlRMTVNTUAABAAAA',
+    `basic ${w.auth.A.slice(6)}`,
+    `BASIC    ${w.auth.A.slice(6)}   `,
+    `Basic ${w.auth.A.slice(6)}==`,
+    `Basic ${w.auth.A.slice(6).replace(/=+$/, '')}`,
+    `Basic ${Buffer.from(`${a.sid}:${a.token}`).toString('base64url')}`,
+    `Basic\t${w.auth.A.slice(6)}`,
+    `${w.auth.A}, ${w.auth.B}`,
+    `Basic ${w.auth.A.slice(6)} extra`,
+    `Basic ${w.auth.A.slice(6, -4)}`,
+    `Basic ${'A'.repeat(100_000)}`,
+    `Basic !!!***`,
+    `Basic ${Buffer.from(a.sid).toString('base64')}`,
+    `Basic ${Buffer.from(`${a.sid}:${a.token}`, 'utf16le').toString('base64')}`,
   ];
   return fc.oneof(
     weighted(36, valid),
@@ -447,10 +486,28 @@ function authArb(): fc.Arbitrary<AuthChoice> {
     weighted(3, fc.constant<AuthChoice>({ label: 'none', values: [] })),
     weighted(3, one('wrong-pair', fc.constantFrom(...wrongPairs))),
     weighted(3, one('scheme', fc.constantFrom(...schemes))),
-    weighted(2, one('random-basic', fc.tuple(hostileText(), hostileText()).map(([u, p]) => basic(u, p)))),
-    weighted(2, one('random-b64', fc.base64String({ maxLength: 80 }).map((s) => `Basic ${s}`))),
+    weighted(
+      2,
+      one(
+        'random-basic',
+        fc.tuple(hostileText(), hostileText()).map(([u, p]) => basic(u, p)),
+      ),
+    ),
+    weighted(
+      2,
+      one(
+        'random-b64',
+        fc.base64String({ maxLength: 80 }).map((s) => `Basic ${s}`),
+      ),
+    ),
     weighted(2, one('random', fc.oneof(fc.string({ maxLength: 60 }), fc.string({ unit: 'grapheme', maxLength: 30 })))),
-    weighted(1, one('random-scheme', fc.tuple(fc.string({ maxLength: 12 }), hostileText()).map(([s, v]) => `${s} ${v}`))),
+    weighted(
+      1,
+      one(
+        'random-scheme',
+        fc.tuple(fc.string({ maxLength: 12 }), hostileText()).map(([s, v]) => `${s} ${v}`),
+      ),
+    ),
     weighted(
       2,
       fc
@@ -471,12 +528,7 @@ function restArb(): fc.Arbitrary<FuzzRequest> {
   const otherSids = [...a.credentials.slice(0, 1), a.sid, w.keySids[0]!, unknown.credential, `DL${'0'.repeat(32)}`];
   const pools: Record<Role, string[]> = {
     service: [...a.services, ...a.services, ...b.services, unknown.service],
-    user: [
-      ...a.users.slice(0, 6).flatMap((u) => [u.sid, u.identity]),
-      ...b.users.flatMap((u) => [u.sid, u.identity]),
-      unknown.user,
-      'nobody@example.com',
-    ],
+    user: [...a.users.slice(0, 6).flatMap((u) => [u.sid, u.identity]), ...b.users.flatMap((u) => [u.sid, u.identity]), unknown.user, 'nobody@example.com'],
     binding: [...a.bindings.slice(0, 12), ...a.bindings.slice(-3), ...b.bindings, unknown.binding],
   };
   /** Mostly the parameters of one real binding (the caller's or another account's), each sometimes replaced by something hostile. */
@@ -489,7 +541,16 @@ function restArb(): fc.Arbitrary<FuzzRequest> {
     );
   const keep = <T>(arb: fc.Arbitrary<T>) => fc.oneof(weighted(5, fc.constant(undefined)), weighted(1, arb));
   const segments = fc
-    .tuple(fc.constantFrom(...w.triples), keep(hostileSegment('service')), keep(hostileSegment('user')), keep(hostileSegment('binding')), encodingArb, encodingArb, encodingArb, fc.nat())
+    .tuple(
+      fc.constantFrom(...w.triples),
+      keep(hostileSegment('service')),
+      keep(hostileSegment('user')),
+      keep(hostileSegment('binding')),
+      encodingArb,
+      encodingArb,
+      encodingArb,
+      fc.nat(),
+    )
     .map(([[s, u, x], hs, hu, hx, es, eu, ex, n]) => [encodeWith(hs ?? s, es, n), encodeWith(hu ?? u, eu, n >> 2), encodeWith(hx ?? x, ex, n >> 4)] as const);
 
   const routes: Array<[string, (s: string, u: string, x: string) => string]> = [
@@ -516,11 +577,7 @@ function restArb(): fc.Arbitrary<FuzzRequest> {
   // Lists (where the query parameters matter) and the deletable bindings more often.
   const routeIndex = fc.oneof(...[1, 2, 1, 3, 2, 2, 2].map((weight, i) => weighted(weight, fc.constant(i))));
   const templated = fc
-    .tuple(
-      routeIndex,
-      segments,
-      fc.oneof(weighted(6, fc.constant(undefined)), weighted(1, fc.nat(pathMutations.length - 1))),
-    )
+    .tuple(routeIndex, segments, fc.oneof(weighted(6, fc.constant(undefined)), weighted(1, fc.nat(pathMutations.length - 1))))
     .map(([r, [s, u, x], m]) => {
       const [name, build] = routes[r]!;
       const path = build(s, u, x);
@@ -531,23 +588,44 @@ function restArb(): fc.Arbitrary<FuzzRequest> {
   const underV2 = fc
     .array(fc.oneof(encoded(text), fc.constantFrom('Services', 'Bindings', 'Users', 'Credentials', 'Channels', '..', '.', '')), { maxLength: 6 })
     .map((parts) => ({ label: 'random-v2', path: `/v2/${parts.join('/')}` }));
-  const outside = fc.oneof(
-    fc.constantFrom(
-      '/', '/health', '/health/', '/HEALTH', '/v1/Services', '/v2x', `/V2/Services/${a.services[0]}`, '/v20', '/graphqlx',
-      `/api/v2/Services/${a.services[0]}/Bindings`, `//v2/Services/${a.services[0]}`, `/%76%32/Services/${a.services[0]}`,
-      '/favicon.ico', '/.env', '/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd',
-    ),
-    fc.webPath().map((p) => (p.startsWith('/') ? p : `/${p}`)),
-  ).map((path) => ({ label: 'outside', path }));
+  const outside = fc
+    .oneof(
+      fc.constantFrom(
+        '/',
+        '/health',
+        '/health/',
+        '/HEALTH',
+        '/v1/Services',
+        '/v2x',
+        `/V2/Services/${a.services[0]}`,
+        '/v20',
+        '/graphqlx',
+        `/api/v2/Services/${a.services[0]}/Bindings`,
+        `//v2/Services/${a.services[0]}`,
+        `/%76%32/Services/${a.services[0]}`,
+        '/favicon.ico',
+        '/.env',
+        '/../../etc/passwd',
+        '/%2e%2e/%2e%2e/etc/passwd',
+      ),
+      fc.webPath().map((p) => (p.startsWith('/') ? p : `/${p}`)),
+    )
+    .map((path) => ({ label: 'outside', path }));
   const pathArb = fc.oneof(weighted(14, templated), weighted(2, underV2), weighted(1, outside));
 
   const tokens = fc.oneof(
     weighted(3, fc.constantFrom(...w.pageTokens)),
     weighted(4, mutatedToken(fc.constantFrom(...w.pageTokens))),
-    weighted(2, fc.constantFrom(...w.cursors).map((c) => `PA${c}`)),
+    weighted(
+      2,
+      fc.constantFrom(...w.cursors).map((c) => `PA${c}`),
+    ),
     weighted(2, fc.constantFrom(...w.cursors)),
     weighted(1, fc.constantFrom('PA', 'PB', 'PC', 'pa', 'PAx', 'PB.', 'PA.', 'PA..')),
-    weighted(2, fc.tuple(fc.constantFrom('PA', 'PB', ''), text).map(([p, t]) => p + t)),
+    weighted(
+      2,
+      fc.tuple(fc.constantFrom('PA', 'PB', ''), text).map(([p, t]) => p + t),
+    ),
   );
   const numbers = fc.oneof(
     weighted(4, fc.constantFrom(...NUMBERS)),
@@ -777,7 +855,19 @@ function graphqlArb(): fc.Arbitrary<FuzzRequest> {
     fc.constant(null),
     fc.boolean(),
     fc.constantFrom(0, -1, 1.5, 2147483648, 1e30),
-    fc.constantFrom<GqlValue>({ enum: 'APN' }, { enum: 'X' }, { raw: '$undeclared' }, { raw: '"""block\nstring"""' }, { raw: '"unterminated' }, { raw: '{' }, { raw: '01' }, { raw: '1.' }, { raw: '0x10' }, { raw: '"\\uD800"' }, { raw: '"\\x00"' }),
+    fc.constantFrom<GqlValue>(
+      { enum: 'APN' },
+      { enum: 'X' },
+      { raw: '$undeclared' },
+      { raw: '"""block\nstring"""' },
+      { raw: '"unterminated' },
+      { raw: '{' },
+      { raw: '01' },
+      { raw: '1.' },
+      { raw: '0x10' },
+      { raw: '"\\uD800"' },
+      { raw: '"\\x00"' },
+    ),
     fc.constant<GqlValue>({ obj: { a: 1 } }),
     fc.constant<GqlValue>([]),
   );
@@ -798,6 +888,8 @@ function graphqlArb(): fc.Arbitrary<FuzzRequest> {
   );
   const int: fc.Arbitrary<GqlValue> = fc.oneof(
     weighted(6, fc.constantFrom(0, 1, 2, 3, 5, 50, 999, 1000, 1001, -1, -1000, 2147483647, -2147483648)),
+    // 9007199254740993 is 2^53 + 1 on purpose: it arrives as 2^53, which must not break anything.
+    // biome-ignore lint/correctness/noPrecisionLoss: the lossy literal is the test input
     weighted(2, fc.constantFrom(2147483648, -2147483649, 1e10, 9007199254740993, 1.5, -0.5, 1e300)),
     weighted(2, fc.integer()),
     weighted(1, fc.double()),
@@ -807,7 +899,10 @@ function graphqlArb(): fc.Arbitrary<FuzzRequest> {
   );
   const enumList: fc.Arbitrary<GqlValue> = fc.oneof(
     weighted(5, fc.array(fc.constantFrom<GqlValue>({ enum: 'APN' }, { enum: 'GCM' }, { enum: 'FCM' }), { maxLength: 4 })),
-    weighted(2, fc.array(fc.oneof(fc.constantFrom<GqlValue>({ enum: 'SMS' }, { enum: 'apn' }, { enum: 'APNS' }, 'APN', null, { enum: 'true' }), text), { maxLength: 3 })),
+    weighted(
+      2,
+      fc.array(fc.oneof(fc.constantFrom<GqlValue>({ enum: 'SMS' }, { enum: 'apn' }, { enum: 'APNS' }, 'APN', null, { enum: 'true' }), text), { maxLength: 3 }),
+    ),
     weighted(1, fc.constantFrom<GqlValue>({ enum: 'APN' }, 'APN', null)),
     weighted(1, junk),
   );
@@ -820,16 +915,24 @@ function graphqlArb(): fc.Arbitrary<FuzzRequest> {
   const idValue = stringish(fc.constantFrom(...allSids, ...bindingSids));
   const ids: fc.Arbitrary<GqlValue> = fc.oneof(
     weighted(5, fc.array(idValue, { maxLength: 12 })),
-    weighted(1, fc.integer({ min: 100, max: 1500 }).map((n) => Array.from({ length: n }, (_, i) => `BS${i.toString(16).padStart(32, '0')}`))),
+    weighted(
+      1,
+      fc.integer({ min: 100, max: 1500 }).map((n) => Array.from({ length: n }, (_, i) => `BS${i.toString(16).padStart(32, '0')}`)),
+    ),
     weighted(1, idValue),
     weighted(1, junk),
   );
   const inputObject: fc.Arbitrary<GqlValue> = fc.oneof(
-    weighted(6, fc.record({ id: stringish(fc.constantFrom(...bindingSids)), clientMutationId: fc.option(text, { nil: undefined }) }).map(({ id, clientMutationId }): GqlValue => ({ obj: clientMutationId === undefined ? { id } : { id, clientMutationId } }))),
+    weighted(
+      6,
+      fc
+        .record({ id: stringish(fc.constantFrom(...bindingSids)), clientMutationId: fc.option(text, { nil: undefined }) })
+        .map(({ id, clientMutationId }): GqlValue => ({ obj: clientMutationId === undefined ? { id } : { id, clientMutationId } })),
+    ),
     weighted(1, fc.constantFrom<GqlValue>({ obj: {} }, { obj: { id: unknown.binding, extra: 1 } }, { obj: { sid: unknown.binding } }, [], 'BS', null)),
   );
 
-  const valueOf: Record<ArgKind, fc.Arbitrary<GqlValue>> = {
+  const valuesOf: Record<ArgKind, fc.Arbitrary<GqlValue>> = {
     int,
     cursor,
     serviceSid: stringish(fc.constantFrom(...serviceSids)),
@@ -848,10 +951,26 @@ function graphqlArb(): fc.Arbitrary<FuzzRequest> {
     weighted(1, fc.constant<ArgMode>('undeclared')),
     weighted(1, fc.constant<ArgMode>('missing')),
   );
-  const plan = (kind: ArgKind) => fc.record({ value: valueOf[kind], mode, pick: fc.nat() });
+  const plan = (kind: ArgKind) => fc.record({ value: valuesOf[kind], mode, pick: fc.nat() });
   const optional = (kind: ArgKind, freq = 2) => fc.option(plan(kind), { freq, nil: undefined });
 
-  const BINDING = ['sid', 'id', '__typename', 'identity', 'bindingType', 'endpoint', 'messageTypes', 'credentialSid', 'dateCreated', 'accountSid', 'serviceSid', 'userSid', 'credential { sid type sandbox friendlyName }', 'user { sid identity }', 'service { sid friendlyName }'];
+  const BINDING = [
+    'sid',
+    'id',
+    '__typename',
+    'identity',
+    'bindingType',
+    'endpoint',
+    'messageTypes',
+    'credentialSid',
+    'dateCreated',
+    'accountSid',
+    'serviceSid',
+    'userSid',
+    'credential { sid type sandbox friendlyName }',
+    'user { sid identity }',
+    'service { sid friendlyName }',
+  ];
   const fields = (pool: string[]) => fc.subarray(pool, { minLength: 1, maxLength: Math.min(6, pool.length) }).map((f) => f.join(' '));
   const connection = (node: fc.Arbitrary<string>) =>
     fc
@@ -872,8 +991,11 @@ function graphqlArb(): fc.Arbitrary<FuzzRequest> {
       });
   const bindingConn = connection(fields(BINDING));
   const pageArgs = () => [optional('int', 3), optional('cursor', 1), optional('int', 1), optional('cursor', 1)] as const;
-  const withPage = (r: Render, p: readonly [ArgPlan | undefined, ArgPlan | undefined, ArgPlan | undefined, ArgPlan | undefined], extra: Array<[string, ArgKind, ArgPlan | undefined]> = []) =>
-    r.args([['first', 'int', p[0]], ['after', 'cursor', p[1]], ['last', 'int', p[2]], ['before', 'cursor', p[3]], ...extra]);
+  const withPage = (
+    r: Render,
+    p: readonly [ArgPlan | undefined, ArgPlan | undefined, ArgPlan | undefined, ArgPlan | undefined],
+    extra: Array<[string, ArgKind, ArgPlan | undefined]> = [],
+  ) => r.args([['first', 'int', p[0]], ['after', 'cursor', p[1]], ['last', 'int', p[2]], ['before', 'cursor', p[3]], ...extra]);
 
   const op = (label: string, r: Render, keyword: 'query' | 'mutation', body: string, name?: string): GqlOp => ({
     label,
@@ -901,32 +1023,53 @@ function graphqlArb(): fc.Arbitrary<FuzzRequest> {
       5,
       fc.tuple(plan('serviceSid'), ...pageArgs(), optional('enumList'), optional('stringList'), bindingConn).map(([sid, f, af, l, bf, types, idents, sel]) => {
         const r = new Render();
-        const args = withPage(r, [f, af, l, bf], [['bindingType', 'enumList', types], ['identity', 'stringList', idents]]);
+        const args = withPage(
+          r,
+          [f, af, l, bf],
+          [
+            ['bindingType', 'enumList', types],
+            ['identity', 'stringList', idents],
+          ],
+        );
         return op('service.bindings', r, 'query', `service${r.args([['sid', 'serviceSid', sid]])} { sid bindings${args} { ${sel} } }`);
       }),
     ),
     weighted(
       2,
-      fc.tuple(...pageArgs(), connection(fields(['sid', 'friendlyName', 'accountSid', 'dateCreated', 'bindings(first: 2) { totalCount }']))).map(([f, af, l, bf, sel]) => {
-        const r = new Render();
-        return op('services', r, 'query', `services${withPage(r, [f, af, l, bf])} { ${sel} }`);
-      }),
+      fc
+        .tuple(...pageArgs(), connection(fields(['sid', 'friendlyName', 'accountSid', 'dateCreated', 'bindings(first: 2) { totalCount }'])))
+        .map(([f, af, l, bf, sel]) => {
+          const r = new Render();
+          return op('services', r, 'query', `services${withPage(r, [f, af, l, bf])} { ${sel} }`);
+        }),
     ),
     weighted(
       2,
-      fc.tuple(plan('serviceSid'), ...pageArgs(), connection(fields(['sid', 'identity', 'friendlyName', 'serviceSid', 'bindings(first: 1) { nodes { sid } }']))).map(([sid, f, af, l, bf, sel]) => {
-        const r = new Render();
-        return op('service.users', r, 'query', `service${r.args([['sid', 'serviceSid', sid]])} { users${withPage(r, [f, af, l, bf])} { ${sel} } }`);
-      }),
+      fc
+        .tuple(plan('serviceSid'), ...pageArgs(), connection(fields(['sid', 'identity', 'friendlyName', 'serviceSid', 'bindings(first: 1) { nodes { sid } }'])))
+        .map(([sid, f, af, l, bf, sel]) => {
+          const r = new Render();
+          return op('service.users', r, 'query', `service${r.args([['sid', 'serviceSid', sid]])} { users${withPage(r, [f, af, l, bf])} { ${sel} } }`);
+        }),
     ),
     weighted(
       3,
-      fc.tuple(plan('serviceSid'), optional('string', 3), optional('string', 1), ...pageArgs(), optional('enumList'), bindingConn).map(([sid, identity, userSid, f, af, l, bf, types, sel]) => {
-        const r = new Render();
-        const user = r.args([['identity', 'string', identity], ['sid', 'string', userSid]]);
-        const bindings = withPage(r, [f, af, l, bf], [['bindingType', 'enumList', types]]);
-        return op('service.user', r, 'query', `service${r.args([['sid', 'serviceSid', sid]])} { user${user} { sid identity bindings${bindings} { ${sel} } } }`);
-      }),
+      fc
+        .tuple(plan('serviceSid'), optional('string', 3), optional('string', 1), ...pageArgs(), optional('enumList'), bindingConn)
+        .map(([sid, identity, userSid, f, af, l, bf, types, sel]) => {
+          const r = new Render();
+          const user = r.args([
+            ['identity', 'string', identity],
+            ['sid', 'string', userSid],
+          ]);
+          const bindings = withPage(r, [f, af, l, bf], [['bindingType', 'enumList', types]]);
+          return op(
+            'service.user',
+            r,
+            'query',
+            `service${r.args([['sid', 'serviceSid', sid]])} { user${user} { sid identity bindings${bindings} { ${sel} } } }`,
+          );
+        }),
     ),
     weighted(
       4,
@@ -935,87 +1078,194 @@ function graphqlArb(): fc.Arbitrary<FuzzRequest> {
         const fieldsSel = '{ deletedBindingId clientMutationId binding { sid identity } service { sid } }';
         const parts: string[] = [];
         for (let i = 0; i < copies; i++) {
-          const inputArg = whole ? r.args([['input', 'input', input]]) : `(input: { ${[r.arg('id', 'id', id), r.arg('clientMutationId', 'mutationId', cmid)].filter(Boolean).join(', ')} })`;
+          const inputArg = whole
+            ? r.args([['input', 'input', input]])
+            : `(input: { ${[r.arg('id', 'id', id), r.arg('clientMutationId', 'mutationId', cmid)].filter(Boolean).join(', ')} })`;
           parts.push(`d${i}: deleteBinding${inputArg} ${fieldsSel}`);
         }
         return op('deleteBinding', r, 'mutation', parts.join(' '));
       }),
     ),
-    weighted(1, fc.constantFrom('account { sid friendlyName dateCreated dateUpdated id }', '__typename', 'account { __typename }').map((body) => op('account', new Render(), 'query', body))),
     weighted(
-      2,
-      fc.tuple(fc.array(fc.nat(3), { minLength: 1, maxLength: 30 }), fc.array(fc.constantFrom(0, 1, 2), { minLength: 30, maxLength: 30 }), fc.option(int, { nil: undefined }), fc.constantFrom(...serviceSids)).map(([steps, sizes, hostile, sid]) => {
-        // service → bindings/users → binding/user → service/user/bindings … with small pages, so depth costs little.
-        let type: 'Service' | 'Binding' | 'User' = 'Service';
-        const open: string[] = [];
-        let close = '';
-        const go = (selection: string, next: typeof type) => {
-          open.push(selection);
-          close = ` }${selection.endsWith('{ nodes {') ? ' }' : ''}${close}`;
-          type = next;
-        };
-        steps.forEach((step, i) => {
-          const first = i === 0 && hostile !== undefined ? literal(hostile) : String(sizes[i]);
-          const even = step % 2 === 0;
-          if (type === 'Service') go(even ? `bindings(first: ${first}) { nodes {` : `users(first: ${first}) { nodes {`, even ? 'Binding' : 'User');
-          else if (type === 'Binding') go(even ? 'service {' : 'user {', even ? 'Service' : 'User');
-          else go(even ? `bindings(first: ${first}) { nodes {` : 'service {', even ? 'Binding' : 'Service');
-        });
-        return { label: 'deep', query: `{ service(sid: "${sid}") { sid ${open.join(' sid ')} sid${close} } }` };
-      }),
+      1,
+      fc
+        .constantFrom('account { sid friendlyName dateCreated dateUpdated id }', '__typename', 'account { __typename }')
+        .map((body) => op('account', new Render(), 'query', body)),
     ),
     weighted(
       2,
-      fc.tuple(fc.integer({ min: 1, max: 300 }), fc.constantFrom(`account { sid }`, `service(sid: "${a.services[0]}") { sid }`, `node(id: "${a.bindings[0]}") { id }`, `services(first: 1) { totalCount }`, `service(sid: "${a.services[0]}") { bindings(first: 1000) { nodes { sid } } }`, '__typename')).map(([n, field]) => ({
-        label: 'aliases',
-        query: `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(' ')} }`,
-      })),
+      fc
+        .tuple(
+          fc.array(fc.nat(3), { minLength: 1, maxLength: 30 }),
+          fc.array(fc.constantFrom(0, 1, 2), { minLength: 30, maxLength: 30 }),
+          fc.option(int, { nil: undefined }),
+          fc.constantFrom(...serviceSids),
+        )
+        .map(([steps, sizes, hostile, sid]) => {
+          // service → bindings/users → binding/user → service/user/bindings … with small pages, so depth costs little.
+          let type: 'Service' | 'Binding' | 'User' = 'Service';
+          const open: string[] = [];
+          let close = '';
+          const go = (selection: string, next: typeof type) => {
+            open.push(selection);
+            close = ` }${selection.endsWith('{ nodes {') ? ' }' : ''}${close}`;
+            type = next;
+          };
+          steps.forEach((step, i) => {
+            const first = i === 0 && hostile !== undefined ? literal(hostile) : String(sizes[i]);
+            const even = step % 2 === 0;
+            if (type === 'Service') go(even ? `bindings(first: ${first}) { nodes {` : `users(first: ${first}) { nodes {`, even ? 'Binding' : 'User');
+            else if (type === 'Binding') go(even ? 'service {' : 'user {', even ? 'Service' : 'User');
+            else go(even ? `bindings(first: ${first}) { nodes {` : 'service {', even ? 'Binding' : 'Service');
+          });
+          return { label: 'deep', query: `{ service(sid: "${sid}") { sid ${open.join(' sid ')} sid${close} } }` };
+        }),
+    ),
+    weighted(
+      2,
+      fc
+        .tuple(
+          fc.integer({ min: 1, max: 300 }),
+          fc.constantFrom(
+            `account { sid }`,
+            `service(sid: "${a.services[0]}") { sid }`,
+            `node(id: "${a.bindings[0]}") { id }`,
+            `services(first: 1) { totalCount }`,
+            `service(sid: "${a.services[0]}") { bindings(first: 1000) { nodes { sid } } }`,
+            '__typename',
+          ),
+        )
+        .map(([n, field]) => ({
+          label: 'aliases',
+          query: `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(' ')} }`,
+        })),
     ),
     weighted(
       1,
-      fc.oneof(
-        fc.constantFrom(
-          'fragment F on Query { ...G } fragment G on Query { ...F } { ...F }',
-          'fragment F on Query { ...F } { ...F }',
-          '{ ...Missing }',
-          'fragment F on Binding { sid } { ...F }',
-          'fragment Unused on Query { account { sid } } { account { sid } }',
-          '{ account { ... on Binding { sid } } }',
-          '{ account { sid ...on Account { sid ...on Account { sid } } } }',
-          '{ services { nodes { ... on Node { id } } } }',
-          '{ account { sid { x } } }',
-        ),
-        fc.integer({ min: 1, max: 60 }).map((n) => `{ ...F0 } ${Array.from({ length: n }, (_, i) => `fragment F${i} on Query { account { sid } ${i + 1 < n ? `...F${i + 1}` : ''} }`).join(' ')}`),
-      ).map((query) => ({ label: 'fragments', query })),
+      fc
+        .oneof(
+          fc.constantFrom(
+            'fragment F on Query { ...G } fragment G on Query { ...F } { ...F }',
+            'fragment F on Query { ...F } { ...F }',
+            '{ ...Missing }',
+            'fragment F on Binding { sid } { ...F }',
+            'fragment Unused on Query { account { sid } } { account { sid } }',
+            '{ account { ... on Binding { sid } } }',
+            '{ account { sid ...on Account { sid ...on Account { sid } } } }',
+            '{ services { nodes { ... on Node { id } } } }',
+            '{ account { sid { x } } }',
+          ),
+          fc
+            .integer({ min: 1, max: 60 })
+            .map(
+              (n) =>
+                `{ ...F0 } ${Array.from({ length: n }, (_, i) => `fragment F${i} on Query { account { sid } ${i + 1 < n ? `...F${i + 1}` : ''} }`).join(' ')}`,
+            ),
+        )
+        .map((query) => ({ label: 'fragments', query })),
     ),
     weighted(
       1,
-      fc.tuple(fc.integer({ min: 0, max: 200 }), fc.constantFrom('@include(if: true)', '@skip(if: false)', '@skip(if: "x")', '@include', '@foo', '@deprecated', '@include(if: $b)'), fc.option(junk, { nil: undefined })).map(([n, d, b]) => {
-        const decl = d.includes('$b') ? 'query Q($b: Boolean!) ' : '';
-        return { label: 'directives', query: `${decl}{ account ${Array(n).fill(d).join(' ')} { sid } }`, variables: b === undefined ? undefined : { b: jsonOf(b) } };
-      }),
+      fc
+        .tuple(
+          fc.integer({ min: 0, max: 200 }),
+          fc.constantFrom('@include(if: true)', '@skip(if: false)', '@skip(if: "x")', '@include', '@foo', '@deprecated', '@include(if: $b)'),
+          fc.option(junk, { nil: undefined }),
+        )
+        .map(([n, d, b]) => {
+          const decl = d.includes('$b') ? 'query Q($b: Boolean!) ' : '';
+          return {
+            label: 'directives',
+            query: `${decl}{ account ${Array(n).fill(d).join(' ')} { sid } }`,
+            variables: b === undefined ? undefined : { b: jsonOf(b) },
+          };
+        }),
     ),
     weighted(
       1,
-      fc.oneof(
-        fc.constantFrom(
-          '{ __schema { queryType { name } types { name kind fields { name args { name type { name } } } } } }',
-          '{ __schema { types { fields { type { fields { type { fields { type { name } } } } } } } } }',
-          '{ __typename }',
-        ),
-        text.map((name) => `{ __type(name: ${JSON.stringify(name)}) { name fields { name } } }`),
-      ).map((query) => ({ label: 'introspection', query })),
+      fc
+        .oneof(
+          fc.constantFrom(
+            '{ __schema { queryType { name } types { name kind fields { name args { name type { name } } } } } }',
+            '{ __schema { types { fields { type { fields { type { fields { type { name } } } } } } } } }',
+            '{ __typename }',
+          ),
+          text.map((name) => `{ __type(name: ${JSON.stringify(name)}) { name fields { name } } }`),
+        )
+        .map((query) => ({ label: 'introspection', query })),
     ),
     weighted(
       1,
-      fc.tuple(fc.constantFrom('query A { account { sid } } query B { services { totalCount } }', '{ account { sid } } query B { account { sid } }', 'query A { account { sid } } query A { account { sid } }', 'subscription S { account { sid } }', 'mutation { account { sid } }', 'query { deleteBinding }'), fc.oneof(fc.constantFrom<unknown>(undefined, 'A', 'B', 'C', '', null, 5, ['A'], { a: 1 }), text)).map(([query, operationName]) => ({ label: 'operations', query, operationName })),
+      fc
+        .tuple(
+          fc.constantFrom(
+            'query A { account { sid } } query B { services { totalCount } }',
+            '{ account { sid } } query B { account { sid } }',
+            'query A { account { sid } } query A { account { sid } }',
+            'subscription S { account { sid } }',
+            'mutation { account { sid } }',
+            'query { deleteBinding }',
+          ),
+          fc.oneof(fc.constantFrom<unknown>(undefined, 'A', 'B', 'C', '', null, 5, ['A'], { a: 1 }), text),
+        )
+        .map(([query, operationName]) => ({ label: 'operations', query, operationName })),
     ),
-    weighted(2, fc.oneof(fc.string({ unit: 'grapheme', maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 60 }), text).map((query) => ({ label: 'random-text', query }))),
+    weighted(
+      2,
+      fc
+        .oneof(fc.string({ unit: 'grapheme', maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 60 }), text)
+        .map((query) => ({ label: 'random-text', query })),
+    ),
     weighted(
       2,
       fc
         .array(
-          fc.constantFrom('{', '}', '(', ')', '[', ']', ':', '$', '!', '...', '@', '=', '|', '&', 'query', 'mutation', 'subscription', 'fragment', 'on', 'account', 'service', 'services', 'node', 'nodes', 'bindings', 'first', 'after', 'sid', 'id', 'deleteBinding', 'input', '"str"', '"""block"""', '1', '-1', '1.5e3', 'true', 'null', '__schema', '__typename', 'APN', '#comment\n', ',', `"${a.services[0]}"`),
+          fc.constantFrom(
+            '{',
+            '}',
+            '(',
+            ')',
+            '[',
+            ']',
+            ':',
+            '$',
+            '!',
+            '...',
+            '@',
+            '=',
+            '|',
+            '&',
+            'query',
+            'mutation',
+            'subscription',
+            'fragment',
+            'on',
+            'account',
+            'service',
+            'services',
+            'node',
+            'nodes',
+            'bindings',
+            'first',
+            'after',
+            'sid',
+            'id',
+            'deleteBinding',
+            'input',
+            '"str"',
+            '"""block"""',
+            '1',
+            '-1',
+            '1.5e3',
+            'true',
+            'null',
+            '__schema',
+            '__typename',
+            'APN',
+            '#comment\n',
+            ',',
+            `"${a.services[0]}"`,
+          ),
           { maxLength: 80 },
         )
         .map((tokens) => ({ label: 'token-soup', query: tokens.join(' ') })),
@@ -1038,7 +1288,17 @@ function graphqlArb(): fc.Arbitrary<FuzzRequest> {
         kind: fc.constant('post-json' as const),
         contentType: fc.oneof(
           weighted(12, fc.constant('application/json')),
-          weighted(1, fc.constantFrom('application/json; charset=utf-8', 'APPLICATION/JSON', 'Application/Json', 'application/graphql-response+json', 'application/json;charset=latin1', 'application/json; boundary=x')),
+          weighted(
+            1,
+            fc.constantFrom(
+              'application/json; charset=utf-8',
+              'APPLICATION/JSON',
+              'Application/Json',
+              'application/graphql-response+json',
+              'application/json;charset=latin1',
+              'application/json; boundary=x',
+            ),
+          ),
         ),
         dropVariables: fc.boolean(),
       }),
@@ -1049,28 +1309,69 @@ function graphqlArb(): fc.Arbitrary<FuzzRequest> {
       2,
       fc.record({
         kind: fc.constant('other-content-type' as const),
-        contentType: fc.constantFrom('text/plain', 'application/graphql', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=xyz', 'multipart/form-data', '', 'text/html', 'application/xml', ';;', 'application/json-patch+json', 'text/plain; charset=utf-8'),
+        contentType: fc.constantFrom(
+          'text/plain',
+          'application/graphql',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data; boundary=xyz',
+          'multipart/form-data',
+          '',
+          'text/html',
+          'application/xml',
+          ';;',
+          'application/json-patch+json',
+          'text/plain; charset=utf-8',
+        ),
         variant: fc.nat(3),
       }),
     ),
     weighted(3, fc.record({ kind: fc.constant('get' as const), variant: fc.nat(6), encoding: encodingArb })),
-    weighted(1, fc.record({ kind: fc.constant('method' as const), method: fc.constantFrom('PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'PROPFIND', 'delete'), withBody: fc.boolean() })),
+    weighted(
+      1,
+      fc.record({
+        kind: fc.constant('method' as const),
+        method: fc.constantFrom('PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'PROPFIND', 'delete'),
+        withBody: fc.boolean(),
+      }),
+    ),
     weighted(1, fc.constant({ kind: 'oversize' as const })),
   );
   const acceptArb = fc.oneof(
     weighted(6, fc.constant(undefined)),
     weighted(4, fc.constantFrom('application/json', 'application/graphql-response+json', '*/*')),
-    weighted(2, fc.constantFrom('text/event-stream', 'multipart/mixed', 'text/html', 'application/xml', 'application/graphql-response+json;q=0.9, application/json;q=0.8', 'garbage/', '')),
+    weighted(
+      2,
+      fc.constantFrom(
+        'text/event-stream',
+        'multipart/mixed',
+        'text/html',
+        'application/xml',
+        'application/graphql-response+json;q=0.9, application/json;q=0.8',
+        'garbage/',
+        '',
+      ),
+    ),
   );
   // Yoga's CSRF prevention wants this header on GETs and non-JSON POSTs: usually sent, so those execute too.
   const csrfArb = fc.oneof(weighted(3, fc.constant(true)), weighted(1, fc.constant(false)));
-  const pathArb = fc.oneof(weighted(20, fc.constant('/graphql')), weighted(1, fc.constantFrom('/graphql/', '/graphql/x', '/graphql?', '/graphql?x=%zz&query=', '/graphql//', '/graphql/../graphql', '/GRAPHQL')));
+  const pathArb = fc.oneof(
+    weighted(20, fc.constant('/graphql')),
+    weighted(1, fc.constantFrom('/graphql/', '/graphql/x', '/graphql?', '/graphql?x=%zz&query=', '/graphql//', '/graphql/../graphql', '/GRAPHQL')),
+  );
   const extraHeader: fc.Arbitrary<[string, string]> = fc.oneof(
     fc.tuple(fc.constantFrom('x-graphql-yoga-csrf', 'apollo-require-preflight', 'origin', 'x-request-id', 'cookie', 'content-length'), hostileText()),
   );
 
   return fc
-    .record({ op: opArb, transport: transportArb, accept: acceptArb, csrf: csrfArb, path: pathArb, auth: authArb(), extra: fc.array(extraHeader, { maxLength: 2 }) })
+    .record({
+      op: opArb,
+      transport: transportArb,
+      accept: acceptArb,
+      csrf: csrfArb,
+      path: pathArb,
+      auth: authArb(),
+      extra: fc.array(extraHeader, { maxLength: 2 }),
+    })
     .map(({ op, transport, accept, csrf, path, auth, extra }): FuzzRequest => {
       const headers: Array<[string, string]> = auth.values.map((v): [string, string] => ['authorization', v]);
       if (accept !== undefined) headers.push(['accept', accept]);
@@ -1104,7 +1405,13 @@ function graphqlArb(): fc.Arbitrary<FuzzRequest> {
             op.query,
             { queryId: op.query },
           ];
-          return { ...base, label: `${op.label} envelope`, method: 'POST', target: path, body: JSON.stringify(bodies[transport.variant % bodies.length]) ?? 'null' };
+          return {
+            ...base,
+            label: `${op.label} envelope`,
+            method: 'POST',
+            target: path,
+            body: JSON.stringify(bodies[transport.variant % bodies.length]) ?? 'null',
+          };
         }
         case 'invalid-json': {
           headers.push(['content-type', 'application/json']);
@@ -1159,7 +1466,15 @@ function graphqlArb(): fc.Arbitrary<FuzzRequest> {
           };
         case 'oversize':
           headers.push(['content-type', 'application/json']);
-          return { ...base, label: 'oversize POST', method: 'POST', target: path, body: { pad: MAX_BODY_BYTES + 1, prefix: `{"query": ${JSON.stringify(op.query)}, "pad": "` } };
+          return {
+            ...base,
+            label: 'oversize POST',
+            method: 'POST',
+            target: path,
+            body: { pad: MAX_BODY_BYTES + 1, prefix: `{"query": ${JSON.stringify(op.query)}, "pad": "` },
+          };
+        default:
+          throw new Error(`unknown transport ${JSON.stringify(transport satisfies never)}`);
       }
     });
 }
@@ -1167,7 +1482,10 @@ function graphqlArb(): fc.Arbitrary<FuzzRequest> {
 // ---------------------------------------------------------------------------
 // Sending, with the deletion guard
 
-const headerValue = (v: string) => Buffer.from(v, 'utf8').toString('latin1').replace(/[\r\n\0]/g, ' ');
+const headerValue = (v: string) =>
+  Buffer.from(v, 'utf8')
+    .toString('latin1')
+    .replace(/[\r\n\0]/g, ' ');
 
 function buildHeaders(list: Array<[string, string]>): Headers {
   const headers = new Headers();
@@ -1261,7 +1579,10 @@ const LEAKS: Array<[string, RegExp]> = [
   ['source path', /\/src\/|node_modules|file:\/\/|\.(?:ts|js|mjs|cjs):\d+/],
   ['SQL', /\b(?:SELECT|INSERT INTO|DELETE FROM|UPDATE \w+ SET|WHERE|LATERAL)\b|unnest\(|queryRaw/],
   ['database internals', /prisma|postgres|pglite|DriverAdapter|invalid byte sequence|relation "|syntax error at or near|violates|constraint|\bP[12]\d{3}\b/i],
-  ['error class', /\b(?:PrismaClient\w*Error|DriverAdapterError|TypeError|ReferenceError|RangeError|URIError|EvalError|AggregateError|BadInputError|NotFoundError|ForbiddenError|UnauthenticatedError|DomainError|TwilioError)\b/],
+  [
+    'error class',
+    /\b(?:PrismaClient\w*Error|DriverAdapterError|TypeError|ReferenceError|RangeError|URIError|EvalError|AggregateError|BadInputError|NotFoundError|ForbiddenError|UnauthenticatedError|DomainError|TwilioError)\b/,
+  ],
   ['secret', /hmac-sha256\$|auth_token_hash|secret_hash|authTokenHash|secretHash/],
 ];
 
@@ -1346,7 +1667,8 @@ function checkRest(o: Outcome): string[] {
   const body = parsed.value as Record<string, unknown>;
   if (o.status >= 400) {
     const keys = o.status === 401 ? ['code', 'message', 'more_info', 'status', 'detail'] : ['code', 'message', 'more_info', 'status'];
-    if (JSON.stringify(Object.keys(body)) !== JSON.stringify(keys)) problems.push(`error keys ${JSON.stringify(Object.keys(body))}, expected ${JSON.stringify(keys)}`);
+    if (JSON.stringify(Object.keys(body)) !== JSON.stringify(keys))
+      problems.push(`error keys ${JSON.stringify(Object.keys(body))}, expected ${JSON.stringify(keys)}`);
     if (body.status !== o.status) problems.push(`body.status ${String(body.status)} ≠ HTTP ${o.status}`);
     if (typeof body.code !== 'number' || !Number.isInteger(body.code)) problems.push(`code ${JSON.stringify(body.code)} is not an integer`);
     if (body.more_info !== `https://www.twilio.com/docs/errors/${String(body.code)}`) problems.push(`more_info ${JSON.stringify(body.more_info)}`);
@@ -1361,8 +1683,11 @@ function checkRest(o: Outcome): string[] {
     if (!('sid' in body) && !('meta' in body)) problems.push('200 body is neither a resource nor a list');
     const caller = credentialOf(o.sent.headers);
     if (!caller) problems.push('200 without valid credentials');
-    for (const item of [body, ...(Array.isArray(body.bindings) ? body.bindings : []), ...(Array.isArray(body.users) ? body.users : [])] as Array<Record<string, unknown>>) {
-      if ('account_sid' in item && caller && item.account_sid !== (caller.account === 'A' ? w.a.sid : w.b.sid)) problems.push(`account_sid ${String(item.account_sid)} for caller ${caller.account}`);
+    for (const item of [body, ...(Array.isArray(body.bindings) ? body.bindings : []), ...(Array.isArray(body.users) ? body.users : [])] as Array<
+      Record<string, unknown>
+    >) {
+      if ('account_sid' in item && caller && item.account_sid !== (caller.account === 'A' ? w.a.sid : w.b.sid))
+        problems.push(`account_sid ${String(item.account_sid)} for caller ${caller.account}`);
     }
   }
   problems.push(...leakProblems(o, stringsOf(body)));
@@ -1413,7 +1738,8 @@ function checkGraphql(o: Outcome): string[] {
   const upper = o.request.method.toUpperCase();
   const type = o.headers.get('content-type') ?? '';
   // A browser's GET gets the GraphiQL page; a CORS preflight an empty 204.
-  if (type.startsWith('text/html') && o.status === 200 && upper === 'GET' && /text\/html/.test(o.request.headers.get('accept') ?? '')) return leakProblems(o, []);
+  if (type.startsWith('text/html') && o.status === 200 && upper === 'GET' && /text\/html/.test(o.request.headers.get('accept') ?? ''))
+    return leakProblems(o, []);
   if (o.status === 204 && upper === 'OPTIONS' && o.text === '') return [];
   const payloads = graphqlPayloads(o);
   if (typeof payloads === 'string') return [`HTTP ${o.status}: not a GraphQL response: ${payloads}`];
@@ -1444,12 +1770,21 @@ function checkGraphql(o: Outcome): string[] {
           if (code !== undefined && typeof code !== 'string') problems.push(`extensions.code ${JSON.stringify(code)} is not a string`);
           if (code === 'INTERNAL_SERVER_ERROR') problems.push(`INTERNAL_SERVER_ERROR at ${JSON.stringify(error.path)}: ${String(error.message)}`);
           // Errors the app raises: resolver errors and gate refusals.
-          if (error.path !== undefined && !APP_CODES.has(code as string)) problems.push(`resolver error with code ${JSON.stringify(code)}: ${String(error.message)}`);
+          if (error.path !== undefined && !APP_CODES.has(code as string))
+            problems.push(`resolver error with code ${JSON.stringify(code)}: ${String(error.message)}`);
           if ([401, 403, 413, 429].includes(o.status) && typeof code !== 'string') problems.push(`HTTP ${o.status} error without a code`);
-          if (code === undefined) bump(stats.codeless, String(error.message).replace(/"[^"]*"/g, '"…"').replace(/\d+/g, 'N').slice(0, 70));
+          if (code === undefined)
+            bump(
+              stats.codeless,
+              String(error.message)
+                .replace(/"[^"]*"/g, '"…"')
+                .replace(/\d+/g, 'N')
+                .slice(0, 70),
+            );
         }
     }
-    if (o.status === 401 && !(result.errors as Array<{ extensions?: { code?: string } }> | undefined)?.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) problems.push('401 without UNAUTHENTICATED');
+    if (o.status === 401 && !(result.errors as Array<{ extensions?: { code?: string } }> | undefined)?.some((e) => e.extensions?.code === 'UNAUTHENTICATED'))
+      problems.push('401 without UNAUTHENTICATED');
     if (/"deletedBindingId":"/.test(JSON.stringify(result))) problems.push('a binding was deleted');
     if (result.data && !credentialOf(o.sent.headers) && JSON.stringify(result.data) !== 'null') problems.push('data without valid credentials');
     problems.push(...leakProblems(o, stringsOf(result)));
@@ -1469,7 +1804,12 @@ function check(o: Outcome): string[] {
   for (const line of o.logs) {
     const entry = parseJson(line);
     const value = (entry.ok ? entry.value : {}) as { msg?: string; err?: { name?: string; message?: string } };
-    problems.push(`error logged: ${value.msg} (${value.err?.name}: ${String(value.err?.message ?? '').trim().split('\n').at(-1)})`);
+    problems.push(
+      `error logged: ${value.msg} (${value.err?.name}: ${String(value.err?.message ?? '')
+        .trim()
+        .split('\n')
+        .at(-1)})`,
+    );
   }
   if (!o.headers.get('x-request-id')) problems.push('no x-request-id');
   const door = frontDoorOf(new URL(o.request.url).pathname);
@@ -1510,7 +1850,15 @@ function reportCollected(door: 'rest' | 'graphql') {
   if (!mine.length) return;
   const report = mine.map(([signature, { count, examples }]) => `× ${count}  ${signature}\n  ${examples.join('\n  ')}`).join('\n\n');
   console.log(`[fuzz] ${door} failures (${mine.length} distinct):\n${report}`);
-  if (process.env.FUZZ_DUMP) writeFileSync(`${process.env.FUZZ_DUMP}.${door}.json`, JSON.stringify(mine.map(([signature, { requests }]) => ({ signature, requests })), null, 1));
+  if (process.env.FUZZ_DUMP)
+    writeFileSync(
+      `${process.env.FUZZ_DUMP}.${door}.json`,
+      JSON.stringify(
+        mine.map(([signature, { requests }]) => ({ signature, requests })),
+        null,
+        1,
+      ),
+    );
   expect.fail(`${mine.length} distinct ${door} failures, see the log`);
 }
 
@@ -1524,7 +1872,13 @@ const assertOptions = (seed: number, numRuns: number) => ({
 
 describe(`fuzzing both front doors (${backend})`, () => {
   it('the checks catch what they look for (synthetic answers)', () => {
-    const fake = (door: 'rest' | 'graphql', target: string, status: number, body: string, options: { method?: string; auth?: string; type?: string } = {}): Outcome => {
+    const fake = (
+      door: 'rest' | 'graphql',
+      target: string,
+      status: number,
+      body: string,
+      options: { method?: string; auth?: string; type?: string } = {},
+    ): Outcome => {
       const { method = 'GET', auth = w.auth.A, type = 'application/json; charset=utf-8' } = options;
       const sent: FuzzRequest = { door, label: 'synthetic', authLabel: 'A', method, target, headers: [['authorization', auth]] };
       const headers = new Headers({ 'x-request-id': 'x', ...(type ? { 'content-type': type } : {}) });
@@ -1533,7 +1887,8 @@ describe(`fuzzing both front doors (${backend})`, () => {
     };
     const twilio = (status: number, code: number, extra: Record<string, unknown> = {}) =>
       JSON.stringify({ code, message: 'm', more_info: `https://www.twilio.com/docs/errors/${code}`, status, ...extra });
-    const gqlError = (message: string, extensions?: Record<string, unknown>, path?: string[]) => JSON.stringify({ errors: [{ message, ...(path ? { path } : {}), ...(extensions ? { extensions } : {}) }] });
+    const gqlError = (message: string, extensions?: Record<string, unknown>, path?: string[]) =>
+      JSON.stringify({ errors: [{ message, ...(path ? { path } : {}), ...(extensions ? { extensions } : {}) }] });
     const A0 = `/v2/Services/${w.a.services[0]}`;
 
     expect(check(fake('rest', '/v2/Services/x', 404, twilio(404, 20404)))).toEqual([]);
@@ -1545,21 +1900,52 @@ describe(`fuzzing both front doors (${backend})`, () => {
     expect(check(fake('rest', '/v2/x', 404, JSON.stringify({ code: 20404, message: 'm', more_info: 'x', status: 404 })))[0]).toMatch(/^more_info/);
     expect(check(fake('rest', '/v2/x', 404, 'not json'))).toContain('body is not a JSON object');
     expect(check(fake('rest', `${A0}/Bindings/x`, 204, '', { method: 'DELETE' }))).toContain('204: a binding was deleted');
-    const stack = JSON.stringify({ code: 20001, message: 'boom\n    at keysetPages (/work/main/src/domain/keyset.ts:51:16)', more_info: 'https://www.twilio.com/docs/errors/20001', status: 400 });
+    const stack = JSON.stringify({
+      code: 20001,
+      message: 'boom\n    at keysetPages (/work/main/src/domain/keyset.ts:51:16)',
+      more_info: 'https://www.twilio.com/docs/errors/20001',
+      status: 400,
+    });
     expect(check(fake('rest', '/v2/x', 400, stack)).join()).toMatch(/leaks stack frame.*leaks source path/);
-    expect(check(fake('rest', '/v2/x', 400, twilio(400, 20001, {}).replace('"m"', '"Invalid `prisma.$queryRaw()` invocation"'))).join()).toMatch(/leaks SQL.*leaks database internals/);
+    expect(check(fake('rest', '/v2/x', 400, twilio(400, 20001, {}).replace('"m"', '"Invalid `prisma.$queryRaw()` invocation"'))).join()).toMatch(
+      /leaks SQL.*leaks database internals/,
+    );
     // Echoes of the request are not leaks.
-    expect(check(fake('rest', '/v2/SELECT', 404, JSON.stringify({ code: 20404, message: 'The requested resource /SELECT was not found', more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 })))).toEqual([]);
+    expect(
+      check(
+        fake(
+          'rest',
+          '/v2/SELECT',
+          404,
+          JSON.stringify({
+            code: 20404,
+            message: 'The requested resource /SELECT was not found',
+            more_info: 'https://www.twilio.com/docs/errors/20404',
+            status: 404,
+          }),
+        ),
+      ),
+    ).toEqual([]);
 
     expect(check(fake('graphql', '/graphql', 200, JSON.stringify({ data: { account: { sid: w.a.sid } } }), { method: 'POST' }))).toEqual([]);
-    expect(check(fake('graphql', '/graphql', 200, JSON.stringify({ data: { account: { sid: w.b.sid } } }), { method: 'POST' }))[0]).toMatch(/of account B to caller A/);
-    expect(check(fake('graphql', '/graphql', 200, gqlError('Unexpected error.', { code: 'INTERNAL_SERVER_ERROR' }), { method: 'POST' }))[0]).toMatch(/^INTERNAL_SERVER_ERROR/);
+    expect(check(fake('graphql', '/graphql', 200, JSON.stringify({ data: { account: { sid: w.b.sid } } }), { method: 'POST' }))[0]).toMatch(
+      /of account B to caller A/,
+    );
+    expect(check(fake('graphql', '/graphql', 200, gqlError('Unexpected error.', { code: 'INTERNAL_SERVER_ERROR' }), { method: 'POST' }))[0]).toMatch(
+      /^INTERNAL_SERVER_ERROR/,
+    );
     expect(check(fake('graphql', '/graphql', 200, gqlError('nope', undefined, ['service']), { method: 'POST' }))[0]).toMatch(/^resolver error with code/);
     expect(check(fake('graphql', '/graphql', 401, gqlError('no'), { method: 'POST' })).join()).toMatch(/401 error without a code/);
-    expect(check(fake('graphql', '/graphql', 400, gqlError('syntax error at or near "SELECT"', { code: 'X' }), { method: 'POST' })).join()).toMatch(/leaks SQL.*leaks database internals/);
+    expect(check(fake('graphql', '/graphql', 400, gqlError('syntax error at or near "SELECT"', { code: 'X' }), { method: 'POST' })).join()).toMatch(
+      /leaks SQL.*leaks database internals/,
+    );
     expect(check(fake('graphql', '/graphql', 415, '', { method: 'POST', type: '' }))[0]).toMatch(/not a GraphQL response/);
-    expect(check(fake('graphql', '/graphql', 200, JSON.stringify({ data: { deleteBinding: { deletedBindingId: w.a.bindings[0] } } }), { method: 'POST' }))).toContain('a binding was deleted');
-    expect(check(fake('graphql', '/graphql', 200, JSON.stringify({ data: { account: { sid: w.a.sid } } }), { method: 'POST', auth: 'Bearer x' })).join()).toMatch(/data without valid credentials/);
+    expect(
+      check(fake('graphql', '/graphql', 200, JSON.stringify({ data: { deleteBinding: { deletedBindingId: w.a.bindings[0] } } }), { method: 'POST' })),
+    ).toContain('a binding was deleted');
+    expect(
+      check(fake('graphql', '/graphql', 200, JSON.stringify({ data: { account: { sid: w.a.sid } } }), { method: 'POST', auth: 'Bearer x' })).join(),
+    ).toMatch(/data without valid credentials/);
     expect(check(fake('rest', '/health', 200, '{"status":"ok"}'))).toEqual([]);
     expect(check(fake('rest', '/nope', 404, '{"error":"not found","graphql":"/graphql"}'))).toEqual([]);
     expect(check(fake('rest', '/nope', 404, '{"error":"at x (/src/a.ts:1:1)"}'))[0]).toMatch(/^outside the front doors/);

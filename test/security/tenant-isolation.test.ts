@@ -21,14 +21,14 @@ import { isDeepStrictEqual } from 'node:util';
 import {
   type DocumentNode,
   extendSchema,
-  getNamedType,
-  Lexer,
   type GraphQLNamedType,
   type GraphQLSchema,
+  getNamedType,
   isAbstractType,
   isInterfaceType,
   isLeafType,
   isObjectType,
+  Lexer,
   parse,
   print,
   Source,
@@ -41,8 +41,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../src/graphql/schema/index.js';
 import { type Route, routes } from '../../src/rest/routes.js';
 import {
-  accountSecrets,
   type Answer,
+  accountSecrets,
   brandAccountData,
   type Harness,
   LeakDetector,
@@ -367,7 +367,14 @@ function restCases(route: Route): { foreign: RestCase[]; controls: RestCase[] } 
       for (const cred of creds) {
         for (const v of variants) {
           const allForeign = [...foreignParams.map((p) => p.value), ...v.foreign];
-          const base = { method, cred, path, query: v.query, foreign: allForeign, label: `${method} ${route.pattern} [${comboLabel}${v.label}] as ${cred.label}` };
+          const base = {
+            method,
+            cred,
+            path,
+            query: v.query,
+            foreign: allForeign,
+            label: `${method} ${route.pattern} [${comboLabel}${v.label}] as ${cred.label}`,
+          };
           if (!allForeign.length) {
             if (method === 'GET') controls.push({ ...base, expectation: 'own-list' });
             continue;
@@ -457,10 +464,19 @@ async function runRest(c: RestCase): Promise<string[]> {
     const twin = await h.request(c.method, url(twinPath, twinQuery), c.cred.authorization);
     counts.restRequests++;
     counts.twins++;
-    detector.scan(`${c.label} (unknown twin)`, twin.text, pairs.map(([, t]) => t));
-    const back = replaceAll(twin.text, pairs.map(([f, t]) => [t, f] as const));
+    detector.scan(
+      `${c.label} (unknown twin)`,
+      twin.text,
+      pairs.map(([, t]) => t),
+    );
+    const back = replaceAll(
+      twin.text,
+      pairs.map(([f, t]) => [t, f] as const),
+    );
     if (twin.status !== r.status || back !== r.text) {
-      problems.push(`${c.label}: foreign and unknown answered differently: HTTP ${r.status} ${r.text.slice(0, 200)} vs HTTP ${twin.status} ${back.slice(0, 200)}`);
+      problems.push(
+        `${c.label}: foreign and unknown answered differently: HTTP ${r.status} ${r.text.slice(0, 200)} vs HTTP ${twin.status} ${back.slice(0, 200)}`,
+      );
     }
   }
   return problems;
@@ -475,7 +491,11 @@ describe('REST: every route × method × A ID (by sid and by identity) × query 
     const scratch: Route[] = [
       ...routes,
       { name: 'FetchCredential', pattern: '/v2/Credentials/:CredentialSid', methods: { GET: async () => new Response() } },
-      { name: 'ListBinding', pattern: '/v2/Services/:ServiceSid/Bindings', methods: { GET: async () => new Response(), PUT: async () => new Response() } as Route['methods'] },
+      {
+        name: 'ListBinding',
+        pattern: '/v2/Services/:ServiceSid/Bindings',
+        methods: { GET: async () => new Response(), PUT: async () => new Response() } as Route['methods'],
+      },
     ];
     expect(uncoveredRoutes(scratch)).toEqual([
       'FetchCredential (/v2/Credentials/:CredentialSid): no entry in ROUTE_CASES',
@@ -483,9 +503,7 @@ describe('REST: every route × method × A ID (by sid and by identity) × query 
       'ListBinding (/v2/Services/:ServiceSid/Bindings): method PUT has no expectation',
     ]);
     // And a route that disappears leaves a stale case behind, which is reported too.
-    expect(uncoveredRoutes(routes.filter((r) => r.name !== 'FetchUser'))).toEqual([
-      'FetchUser: ROUTE_CASES entry for a route that does not exist',
-    ]);
+    expect(uncoveredRoutes(routes.filter((r) => r.name !== 'FetchUser'))).toEqual(['FetchUser: ROUTE_CASES entry for a route that does not exist']);
   });
 
   it("A's own IDs and tokens are real (the control for B's view)", async () => {
@@ -922,11 +940,22 @@ async function runProbe(p: GqlProbe, cred: Cred): Promise<string[]> {
   if (p.foreign.length) {
     const pairs = p.foreign.map((f) => [f, unknownTwin(f)] as const);
     const twinVariables = JSON.parse(replaceAll(JSON.stringify(p.variables), pairs)) as Record<string, unknown>;
-    const twin = await sendGraphQL(`${label} (unknown twin)`, p.query, twinVariables, cred, pairs.map(([, t]) => t));
+    const twin = await sendGraphQL(
+      `${label} (unknown twin)`,
+      p.query,
+      twinVariables,
+      cred,
+      pairs.map(([, t]) => t),
+    );
     counts.twins++;
-    const back = replaceAll(twin.r.text, pairs.map(([f, t]) => [t, f] as const));
+    const back = replaceAll(
+      twin.r.text,
+      pairs.map(([f, t]) => [t, f] as const),
+    );
     if (twin.r.status !== r.status || back !== r.text) {
-      problems.push(`${label}: foreign and unknown answered differently: HTTP ${r.status} ${r.text.slice(0, 200)} vs HTTP ${twin.r.status} ${back.slice(0, 200)}`);
+      problems.push(
+        `${label}: foreign and unknown answered differently: HTTP ${r.status} ${r.text.slice(0, 200)} vs HTTP ${twin.r.status} ${back.slice(0, 200)}`,
+      );
     }
   }
   return problems;
@@ -946,10 +975,7 @@ describe('GraphQL: every root field and every field with arguments × A IDs/curs
         extend type Binding { note: String }
       `),
     );
-    expect(uncoveredFields(scratch)).toEqual([
-      'Query.credential: no entry in GQL_CASES',
-      'Service.deletions: no entry in GQL_CASES',
-    ]);
+    expect(uncoveredFields(scratch)).toEqual(['Query.credential: no entry in GQL_CASES', 'Service.deletions: no entry in GQL_CASES']);
     // The traversal generator leaves out argument-taking fields without a recipe, so they are reported unselected too;
     // an argument-less new field (Binding.note) is picked up and selected automatically.
     const docs = [...traversalDocuments(scratch).map((d) => parse(d.query))];
@@ -1001,12 +1027,24 @@ describe('GraphQL: every root field and every field with arguments × A IDs/curs
     const bIds = [w.b.account, w.b.service, w.b.user, w.b.credential, w.b.binding];
     for (const id of bIds) {
       const label = `node(id: B's ${id.slice(0, 2)})`;
-      const { r, leaks } = await sendGraphQL(label, `query($id: ID!) { node(id: $id) { ${selection(schema, schema.getType('Node')!, 2)} } }`, { id }, creds[0]!, []);
+      const { r, leaks } = await sendGraphQL(
+        label,
+        `query($id: ID!) { node(id: $id) { ${selection(schema, schema.getType('Node')!, 2)} } }`,
+        { id },
+        creds[0]!,
+        [],
+      );
       for (const leak of leaks) problems.push(`${label}: LEAK of ${leak.what}`);
       if (r.json?.errors || r.json?.data?.node?.id !== id) problems.push(`${label}: ${r.text.slice(0, 300)}`);
       if (accountSids(r.json?.data).some((sid) => sid !== w.b.account)) problems.push(`${label}: foreign objects ${r.text.slice(0, 300)}`);
     }
-    const { r, leaks } = await sendGraphQL('nodes(ids: all of B’s)', `{ nodes${GQL_CASES['Query.nodes']!.own!(w)} { ${nodeSelection(schema)} } }`, {}, creds[2]!, []);
+    const { r, leaks } = await sendGraphQL(
+      'nodes(ids: all of B’s)',
+      `{ nodes${GQL_CASES['Query.nodes']!.own!(w)} { ${nodeSelection(schema)} } }`,
+      {},
+      creds[2]!,
+      [],
+    );
     for (const leak of leaks) problems.push(`nodes: LEAK of ${leak.what}`);
     if (r.json?.errors || r.json?.data?.nodes?.some((n: unknown) => n === null)) problems.push(`nodes(ids: B's): ${r.text.slice(0, 300)}`);
     expect(problems, problems.slice(0, 20).join('\n')).toEqual([]);

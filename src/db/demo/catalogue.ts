@@ -75,12 +75,38 @@ export const ACCOUNTS: readonly AccountSpec[] = [
         friendlyName: 'Acme Chat',
         createdDaysAgo: 750,
         users: 2_750,
-        identities: { kind: 'email', domains: [['example.com', 6], ['example.org', 2], ['example.net', 2], ['mail.example.com', 1]] },
-        devices: [[0, 5], [1, 30], [2, 34], [3, 18], [4, 8], [5, 5]],
-        platforms: [['ios', 47], ['android-fcm', 43], ['android-gcm', 10]],
+        identities: {
+          kind: 'email',
+          domains: [
+            ['example.com', 6],
+            ['example.org', 2],
+            ['example.net', 2],
+            ['mail.example.com', 1],
+          ],
+        },
+        devices: [
+          [0, 5],
+          [1, 30],
+          [2, 34],
+          [3, 18],
+          [4, 8],
+          [5, 5],
+        ],
+        platforms: [
+          ['ios', 47],
+          ['android-fcm', 43],
+          ['android-gcm', 10],
+        ],
         credentials: {
-          apn: [['acme-apn-prod', 95], ['acme-apn-dev', 4.5], [null, 0.5]],
-          gcm: [['acme-gcm', 99], [null, 1]],
+          apn: [
+            ['acme-apn-prod', 95],
+            ['acme-apn-dev', 4.5],
+            [null, 0.5],
+          ],
+          gcm: [
+            ['acme-gcm', 99],
+            [null, 1],
+          ],
           fcm: [['acme-fcm', 1]],
         },
         messageTypes: CONSUMER_MESSAGE_TYPES,
@@ -91,8 +117,16 @@ export const ACCOUNTS: readonly AccountSpec[] = [
         createdDaysAgo: 700,
         users: 60,
         identities: { kind: 'numbered', prefix: 'qa_user_', label: 'QA User' },
-        devices: [[1, 40], [2, 40], [3, 20]],
-        platforms: [['ios', 50], ['android-fcm', 45], ['android-gcm', 5]],
+        devices: [
+          [1, 40],
+          [2, 40],
+          [3, 20],
+        ],
+        platforms: [
+          ['ios', 50],
+          ['android-fcm', 45],
+          ['android-gcm', 5],
+        ],
         credentials: { apn: [['acme-apn-dev', 1]], gcm: [['acme-gcm', 1]], fcm: [['acme-fcm', 1]] },
         messageTypes: CONSUMER_MESSAGE_TYPES,
       },
@@ -102,8 +136,15 @@ export const ACCOUNTS: readonly AccountSpec[] = [
         createdDaysAgo: 400,
         users: 140,
         identities: { kind: 'email', domains: [['support.example.com', 1]] },
-        devices: [[1, 55], [2, 40], [3, 5]],
-        platforms: [['ios', 60], ['android-fcm', 40]],
+        devices: [
+          [1, 55],
+          [2, 40],
+          [3, 5],
+        ],
+        platforms: [
+          ['ios', 60],
+          ['android-fcm', 40],
+        ],
         credentials: { apn: [['acme-desk-apn', 1]], fcm: [['acme-desk-fcm', 1]] },
         messageTypes: WORK_MESSAGE_TYPES,
       },
@@ -137,9 +178,22 @@ export const ACCOUNTS: readonly AccountSpec[] = [
         createdDaysAgo: 510,
         users: 85,
         identities: { kind: 'numbered', prefix: 'user_', label: '' },
-        devices: [[1, 60], [2, 35], [3, 5]],
-        platforms: [['ios', 35], ['android-fcm', 65]],
-        credentials: { apn: [['globex-apn', 92], ['globex-apn-dev', 8]], fcm: [['globex-fcm', 1]] },
+        devices: [
+          [1, 60],
+          [2, 35],
+          [3, 5],
+        ],
+        platforms: [
+          ['ios', 35],
+          ['android-fcm', 65],
+        ],
+        credentials: {
+          apn: [
+            ['globex-apn', 92],
+            ['globex-apn-dev', 8],
+          ],
+          fcm: [['globex-fcm', 1]],
+        },
         messageTypes: WORK_MESSAGE_TYPES,
       },
     ],
@@ -150,9 +204,7 @@ export const ACCOUNTS: readonly AccountSpec[] = [
 export const DEMO_ACCOUNT_SIDS: readonly string[] = ACCOUNTS.map((a) => fixedSid('AC', `account:${a.key}`));
 
 /** SIDs of each account's services, in the order the summary lists them. */
-export const DEMO_SERVICE_SIDS: readonly (readonly string[])[] = ACCOUNTS.map((a) =>
-  a.services.map((s) => fixedSid('IS', `service:${s.key}`)),
-);
+export const DEMO_SERVICE_SIDS: readonly (readonly string[])[] = ACCOUNTS.map((a) => a.services.map((s) => fixedSid('IS', `service:${s.key}`)));
 
 /** The big service ("Acme Chat", first account): thousands of bindings. */
 export const DEMO_BIG_SERVICE_SID: string = DEMO_SERVICE_SIDS[0]![0]!;

@@ -32,13 +32,7 @@ export function generateDemoData(): DemoData {
   return data;
 }
 
-function generateService(
-  data: DemoData,
-  accountSid: string,
-  serviceSid: string,
-  spec: ServiceSpec,
-  credentialSids: Map<string, string>,
-): void {
+function generateService(data: DemoData, accountSid: string, serviceSid: string, spec: ServiceSpec, credentialSids: Map<string, string>): void {
   const rng = new DemoRandom(`service:${spec.key}`);
   const serviceCreated = daysAgo(spec.createdDaysAgo).getTime();
   const end = DEMO_REFERENCE_DATE.getTime();
@@ -119,12 +113,7 @@ function generateService(
   }
 }
 
-function makeIdentity(
-  rng: DemoRandom,
-  style: IdentityStyle,
-  index: number,
-  taken: Set<string>,
-): { identity: string; friendlyName: string | null } {
+function makeIdentity(rng: DemoRandom, style: IdentityStyle, index: number, taken: Set<string>): { identity: string; friendlyName: string | null } {
   if (style.kind === 'numbered') {
     const identity = `${style.prefix}${String(index + 1).padStart(5, '0')}`;
     taken.add(identity);

@@ -1,5 +1,6 @@
 // Names for identities and friendly names, from many languages.
 
+// biome-ignore format: a data table, several entries per line
 export const FIRST_NAMES = [
   'Aaliyah', 'Adrián', 'Aiko', 'Alejandro', 'Amara', 'Amelia', 'Anders', 'Ananya', 'Andrea', 'Arjun',
   'Beatriz', 'Bilal', 'Bruno', 'Camille', 'Carlos', 'Chen', 'Chloé', 'Chidi', 'Daniel', 'Dmitri',
@@ -11,6 +12,7 @@ export const FIRST_NAMES = [
   'Valentina', 'Wei', 'Yara', 'Yusuf', 'Zainab', 'Zoë', 'Ahmed', 'Ben', 'Clara', 'David',
 ];
 
+// biome-ignore format: a data table, several entries per line
 export const LAST_NAMES = [
   'Abebe', 'Adeyemi', 'Ahmed', 'Almeida', 'Andersson', 'Bauer', 'Becker', 'Brown', 'Castillo', 'Chen',
   'Cohen', 'Costa', 'Dubois', 'Dvořák', 'Eriksen', 'Fernández', 'Fischer', 'García', 'González', 'Gupta',

@@ -23,7 +23,9 @@ export class DemoRandom {
     let filled = 0;
     while (filled < n) {
       if (this.pos === this.block.length) {
-        this.block = createHash('sha256').update(`${SEED_LABEL}|${this.label}|${this.counter++}`).digest();
+        this.block = createHash('sha256')
+          .update(`${SEED_LABEL}|${this.label}|${this.counter++}`)
+          .digest();
         this.pos = 0;
       }
       const take = Math.min(n - filled, this.block.length - this.pos);

@@ -1,5 +1,5 @@
-import type { PrismaClient } from '../../generated/prisma/client.js';
 import { type CreatedApiKey, createAccount, createApiKey } from '../../domain/accounts.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
 import { type Logger, silentLogger } from '../../platform/logger.js';
 import { DEMO_ACCOUNT_SIDS, DEMO_API_KEY_SID, DEMO_SERVICE_SIDS } from './catalogue.js';
 import { generateDemoData } from './generate.js';
@@ -95,12 +95,7 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions = 
   return summarize(prisma, tokens);
 }
 
-async function insertInBatches<T>(
-  what: string,
-  rows: T[],
-  insert: (batch: T[]) => Promise<unknown>,
-  log: Logger,
-): Promise<void> {
+async function insertInBatches<T>(what: string, rows: T[], insert: (batch: T[]) => Promise<unknown>, log: Logger): Promise<void> {
   for (let i = 0; i < rows.length; i += BATCH_SIZE) {
     await insert(rows.slice(i, i + BATCH_SIZE));
     log.debug(`inserted ${what}`, { done: Math.min(i + BATCH_SIZE, rows.length), of: rows.length });

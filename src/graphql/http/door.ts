@@ -42,9 +42,7 @@ function graphqlShaped(response: Response): Response {
   if (response.status < 400 || response.headers.get('content-type')) return response;
   const code = GRAPHQL_STATUS_CODES[response.status] ?? 'BAD_REQUEST';
   const message =
-    response.status === 406
-      ? 'Not acceptable: accept application/json or application/graphql-response+json'
-      : `${code.toLowerCase().replaceAll('_', ' ')}`;
+    response.status === 406 ? 'Not acceptable: accept application/json or application/graphql-response+json' : `${code.toLowerCase().replaceAll('_', ' ')}`;
   const headers = new Headers(response.headers);
   headers.set('content-type', 'application/json; charset=utf-8');
   return new Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), { status: response.status, headers });

@@ -40,7 +40,14 @@ export function requestParsingPlugin(): Plugin {
         const type = request.headers.get('content-type') ?? 'none';
         endResponse(
           Response.json(
-            { errors: [{ message: `Unsupported content type ${JSON.stringify(type.slice(0, 100))}: send application/json`, extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' } }] },
+            {
+              errors: [
+                {
+                  message: `Unsupported content type ${JSON.stringify(type.slice(0, 100))}: send application/json`,
+                  extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' },
+                },
+              ],
+            },
             { status: 415 },
           ),
         );

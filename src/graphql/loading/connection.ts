@@ -1,12 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import {
-  type Binding,
-  type BindingFilter,
-  type BindingParent,
-  checkBindingPageArgs,
-  countBindings,
-  listBindingsBatch,
-} from '../../domain/bindings.js';
+import { type Binding, type BindingFilter, type BindingParent, checkBindingPageArgs, countBindings, listBindingsBatch } from '../../domain/bindings.js';
 import type { Page, PageArgs } from '../../domain/paging.js';
 import { checkUserPageArgs, countUsers, listUsersBatch, type User } from '../../domain/users.js';
 import type { GraphQLContext } from './context.js';

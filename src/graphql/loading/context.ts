@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
-import type { Caller } from '../../domain/caller.js';
 import { type Binding, getBindings } from '../../domain/bindings.js';
+import type { Caller } from '../../domain/caller.js';
 import { type Credential, getCredentials } from '../../domain/credentials.js';
 import type { DataContext } from '../../domain/data-context.js';
 import { getServices, type Service } from '../../domain/services.js';

@@ -1,4 +1,4 @@
-import { type FieldNode, getArgumentValues, type GraphQLResolveInfo } from 'graphql';
+import { type FieldNode, type GraphQLResolveInfo, getArgumentValues } from 'graphql';
 import { type BindingFilter, serviceWithBindingCount, serviceWithBindings } from '../../domain/bindings.js';
 import type { PageArgs } from '../../domain/paging.js';
 import type { Service } from '../../domain/services.js';

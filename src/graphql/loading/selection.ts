@@ -1,11 +1,11 @@
 import {
   type FieldNode,
-  getDirectiveValues,
-  getNamedType,
   GraphQLIncludeDirective,
   GraphQLObjectType,
   type GraphQLResolveInfo,
   GraphQLSkipDirective,
+  getDirectiveValues,
+  getNamedType,
   isAbstractType,
   Kind,
   type SelectionNode,

@@ -1,8 +1,8 @@
 import { deleteBinding } from '../../domain/bindings.js';
 import { BadInputError, NotFoundError } from '../../domain/errors.js';
 import { sidKind } from '../../domain/sids.js';
-import { builder } from './builder.js';
 import { loadAll, loadRequired } from '../loading/load.js';
+import { builder } from './builder.js';
 import { BindingRef, BindingTypeEnum, CredentialRef, ServiceRef, UserRef } from './refs.js';
 
 builder.node(BindingRef, {

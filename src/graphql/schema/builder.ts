@@ -3,7 +3,7 @@ import ComplexityPlugin from '@pothos/plugin-complexity';
 import RelayPlugin from '@pothos/plugin-relay';
 import { BadInputError } from '../../domain/errors.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../domain/paging.js';
-import { sidKind, type SidKind } from '../../domain/sids.js';
+import { type SidKind, sidKind } from '../../domain/sids.js';
 import type { GraphQLContext } from '../loading/context.js';
 
 /** A Twilio SID names its type by its prefix, so the SID itself is the global ID. */

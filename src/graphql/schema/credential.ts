@@ -1,5 +1,5 @@
-import { builder } from './builder.js';
 import { loadAll } from '../loading/load.js';
+import { builder } from './builder.js';
 import { BindingTypeEnum, CredentialRef } from './refs.js';
 
 builder.node(CredentialRef, {

@@ -1,9 +1,9 @@
 import { BadInputError } from '../../domain/errors.js';
 import { findUser } from '../../domain/users.js';
-import { builder } from './builder.js';
 import { bindingsConnection, usersConnection } from '../loading/connection.js';
 import { loadAll } from '../loading/load.js';
 import { loadServiceWithList } from '../loading/prefetch.js';
+import { builder } from './builder.js';
 import { BindingRef, BindingTypeEnum, ServiceRef, UserRef } from './refs.js';
 
 builder.node(ServiceRef, {

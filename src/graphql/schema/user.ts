@@ -1,6 +1,6 @@
-import { builder } from './builder.js';
 import { bindingsConnection } from '../loading/connection.js';
 import { loadAll, loadRequired } from '../loading/load.js';
+import { builder } from './builder.js';
 import { BindingRef, BindingTypeEnum, ServiceRef, UserRef } from './refs.js';
 
 builder.node(UserRef, {
@@ -22,8 +22,7 @@ builder.node(UserRef, {
       type: BindingRef,
       description: "The user's bindings, ordered by sid.",
       args: { bindingType: t.arg({ type: [BindingTypeEnum], required: false }) },
-      resolve: (user, { bindingType, ...pageArgs }, ctx, info) =>
-        bindingsConnection(ctx, info, 'user', user.sid, { bindingTypes: bindingType }, pageArgs),
+      resolve: (user, { bindingType, ...pageArgs }, ctx, info) => bindingsConnection(ctx, info, 'user', user.sid, { bindingTypes: bindingType }, pageArgs),
     }),
   }),
 });
