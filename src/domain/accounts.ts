@@ -73,7 +73,7 @@ export async function createApiKey(
 /**
  * Replaces an account's auth token with a fresh one: the old token stops
  * working with the next request (the UPDATE's trigger notifies every gateway,
- * which empties its credential cache; see src/credential-cache.ts).
+ * which empties its credential cache; see src/security/credential-cache.ts).
  * NotFoundError when the account does not exist.
  */
 export async function rotateAuthToken(prisma: AccountsDb, accountSid: string): Promise<CreatedAccount> {

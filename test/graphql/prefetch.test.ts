@@ -2,7 +2,7 @@
  * `Query.service(sid)` reads the service together with its first list
  * (bindings or users: a page in one LATERAL statement, or only the maintained
  * count when nothing but totalCount is selected), and connection fields that
- * select only totalCount read no page (src/graphql/prefetch.ts, connection.ts).
+ * select only totalCount read no page (src/graphql/loading/prefetch.ts, connection.ts).
  *
  * Every optimised ("folded") result is compared with the straightforward one,
  * the same document served by an app with the read-ahead off: equal data,

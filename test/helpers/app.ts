@@ -108,7 +108,7 @@ export async function postGraphQL<T = any>(
 /**
  * Makes the app verify `authorization` (scenario A's by default) once, so that
  * the gate's credential check is cached and later requests with it run no
- * statement for it (see src/credential-cache.ts); clears `queries`.
+ * statement for it (see src/security/credential-cache.ts); clears `queries`.
  */
 export async function warmCredentialCache(t: TestApp, authorization: string = t.scenario.a.authorization): Promise<void> {
   const result = await t.graphql('{ __typename }', {}, authorization);

@@ -43,7 +43,7 @@ const auditCount = () => h.db.prisma.bindingDeletion.count();
 
 /**
  * Gateways cache verified credentials and empty the cache when the database
- * notifies a change to them (src/credential-cache.ts). PGlite delivers the
+ * notifies a change to them (src/security/credential-cache.ts). PGlite delivers the
  * NOTIFY before the changing statement returns: the very next request must
  * fail, nothing to wait for. A Postgres server sends it to the gateway's
  * listening connection when the change commits, on another socket than the

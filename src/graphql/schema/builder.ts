@@ -16,7 +16,7 @@ export const TYPENAME_BY_SID_KIND: Partial<Record<SidKind, string>> = {
 };
 
 /**
- * The context graphql/limits.ts prices an operation with before it runs: the
+ * The context graphql/http/limits.ts prices an operation with before it runs: the
  * arguments of fields whose cost depends on them are read, never acted on.
  */
 export const PRICING_CONTEXT = Object.freeze({}) as GraphQLContext;
@@ -36,7 +36,7 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   // Cost: each field 1; a connection multiplies the cost of its selection by
   // the page it asks for (connectionComplexity below). The limit is checked
-  // before execution by graphql/limits.ts, with the request's variables; no
+  // before execution by graphql/http/limits.ts, with the request's variables; no
   // `complexity.limit` here, so the plugin's own per-resolver check stays off.
   relay: {
     clientMutationId: 'optional',
