@@ -36,7 +36,7 @@ export interface Page<T> {
  * (e.g. `bindings` of service IS…). A cursor is only valid for the same scope.
  */
 export interface CursorScope {
-  list: 'bindings' | 'users' | 'services';
+  list: 'bindings' | 'users' | 'services' | 'credentials';
   parent: string;
 }
 

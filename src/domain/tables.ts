@@ -1,4 +1,4 @@
-import { type Binding, Prisma, type Service, type User } from '../generated/prisma/client.js';
+import { type Binding, type Credential, Prisma, type Service, type User } from '../generated/prisma/client.js';
 
 /**
  * The tables the hand-written SQL reads, with each column under the Prisma
@@ -44,6 +44,18 @@ const TABLES = {
     } satisfies Record<keyof Binding, string>,
     parentKeys: ['service_sid', 'user_sid'],
   },
+  credentials: {
+    columns: {
+      sid: 'sid',
+      accountSid: 'account_sid',
+      friendlyName: 'friendly_name',
+      type: 'type',
+      sandbox: 'sandbox',
+      dateCreated: 'date_created',
+      dateUpdated: 'date_updated',
+    } satisfies Record<keyof Credential, string>,
+    parentKeys: ['account_sid'],
+  },
 } as const;
 
 export type Table = keyof typeof TABLES;
@@ -52,8 +64,8 @@ export type ParentKey<T extends Table> = (typeof TABLES)[T]['parentKeys'][number
 /** The aliases the builders give tables: `t` the listed rows, `pt` their parents' table, `p` a parent row joined with its page. */
 export type Alias = 't' | 'pt' | 'p';
 
-/** Postgres enums, read as text (the raw-query client does not decode enum values). */
-const ENUM_COLUMNS: ReadonlySet<string> = new Set(['binding_type']);
+/** Postgres enums, read as text (the raw-query client does not decode enum values): bindings.binding_type, credentials.type. */
+const ENUM_COLUMNS: ReadonlySet<string> = new Set(['binding_type', 'type']);
 
 /** The table's name, for FROM clauses. */
 export function tableSql(table: Table): Prisma.Sql {

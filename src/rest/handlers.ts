@@ -1,18 +1,56 @@
 import * as bindings from '../domain/bindings.js';
 import { BINDING_TYPES, type BindingFilter, type BindingType } from '../domain/bindings.js';
+import * as credentials from '../domain/credentials.js';
 import { ForbiddenError, NotFoundError } from '../domain/errors.js';
-import { getServices } from '../domain/services.js';
+import * as services from '../domain/services.js';
 import { isSid } from '../domain/sids.js';
 import * as users from '../domain/users.js';
 import { twilioErrors } from './errors.js';
 import { listEnvelope, readListParams, withPageToken } from './paging.js';
 import type { RestRequest, RestResult } from './request.js';
-import { bindingBody, serviceBody, serviceUrl, userBindingBody, userBody, userUrl } from './serialize.js';
+import { bindingBody, credentialBody, serviceBody, serviceUrl, userBindingBody, userBody, userUrl } from './serialize.js';
 
 // Thin translations: Twilio parameters in, domain calls, Twilio bodies out.
 
+export async function listServices(req: RestRequest): Promise<RestResult> {
+  const params = readListParams(req.query);
+  const page = await withPageToken(() => services.listServices(req.data, req.caller.accountSid, params.args));
+  return json(
+    listEnvelope({
+      key: 'services',
+      baseUrl: `${req.origin}/v2/Services`,
+      filters: [],
+      params,
+      page,
+      items: page.rows.map((s) => serviceBody(s, req.origin)),
+    }),
+  );
+}
+
 export async function fetchService(req: RestRequest): Promise<RestResult> {
   return json(serviceBody(await requireService(req), req.origin));
+}
+
+export async function listCredentials(req: RestRequest): Promise<RestResult> {
+  const params = readListParams(req.query);
+  const page = await withPageToken(() => credentials.listCredentials(req.data, req.caller.accountSid, params.args));
+  return json(
+    listEnvelope({
+      key: 'credentials',
+      baseUrl: `${req.origin}/v2/Credentials`,
+      filters: [],
+      params,
+      page,
+      items: page.rows.map((c) => credentialBody(c, req.origin)),
+    }),
+  );
+}
+
+export async function fetchCredential(req: RestRequest): Promise<RestResult> {
+  const sid = req.params.CredentialSid!;
+  const credential = isSid(sid, 'CR') ? await credentials.getCredential(req.data, req.caller.accountSid, sid) : null;
+  if (!credential) throw twilioErrors.notFound(req.path);
+  return json(credentialBody(credential, req.origin));
 }
 
 export async function listUsers(req: RestRequest): Promise<RestResult> {
@@ -26,13 +64,13 @@ export async function listUsers(req: RestRequest): Promise<RestResult> {
       filters: [],
       params,
       page,
-      items: page.rows.map((u) => userBody(u, req.caller.accountSid, req.origin)),
+      items: page.rows.map((u) => userBody(u, req.caller.accountSid, req.origin, 'list')),
     }),
   );
 }
 
 export async function fetchUser(req: RestRequest): Promise<RestResult> {
-  return json(userBody(await requireUser(req), req.caller.accountSid, req.origin));
+  return json(userBody(await requireUser(req), req.caller.accountSid, req.origin, 'fetch'));
 }
 
 export async function listBindings(req: RestRequest): Promise<RestResult> {
@@ -128,7 +166,7 @@ function readBindingTypes(query: URLSearchParams): BindingType[] {
 /** The path's service when it is the caller's; 404 otherwise, exactly as for one that does not exist. */
 async function requireService(req: RestRequest) {
   const sid = req.params.ServiceSid!;
-  const [service] = isSid(sid, 'IS') ? await getServices(req.data, req.caller.accountSid, [sid]) : [];
+  const [service] = isSid(sid, 'IS') ? await services.getServices(req.data, req.caller.accountSid, [sid]) : [];
   if (!service) throw twilioErrors.notFound(req.path);
   return service;
 }

@@ -10,8 +10,13 @@ export interface Route {
   methods: Partial<Record<Method, Handler>>;
 }
 
-/** Every URL the shim answers; anything else under /v2 is a Twilio-shaped 404. */
+/**
+ * Every URL the shim answers; anything else under /v2 is a Twilio-shaped 404.
+ * A path parameter's name says what it names (`:ServiceSid`, `:UserSid`,
+ * `:CredentialSid`; `:Sid` a binding), whatever Twilio's spec calls it.
+ */
 export const routes: readonly Route[] = [
+  { name: 'ListService', pattern: '/v2/Services', methods: { GET: handlers.listServices } },
   { name: 'FetchService', pattern: '/v2/Services/:ServiceSid', methods: { GET: handlers.fetchService } },
   { name: 'ListUser', pattern: '/v2/Services/:ServiceSid/Users', methods: { GET: handlers.listUsers } },
   { name: 'FetchUser', pattern: '/v2/Services/:ServiceSid/Users/:UserSid', methods: { GET: handlers.fetchUser } },
@@ -31,4 +36,6 @@ export const routes: readonly Route[] = [
     pattern: '/v2/Services/:ServiceSid/Users/:UserSid/Bindings/:Sid',
     methods: { GET: handlers.fetchUserBinding, DELETE: handlers.deleteUserBinding },
   },
+  { name: 'ListCredential', pattern: '/v2/Credentials', methods: { GET: handlers.listCredentials } },
+  { name: 'FetchCredential', pattern: '/v2/Credentials/:CredentialSid', methods: { GET: handlers.fetchCredential } },
 ];

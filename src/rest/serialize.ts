@@ -1,4 +1,5 @@
 import type { Binding } from '../domain/bindings.js';
+import type { Credential } from '../domain/credentials.js';
 import type { Service } from '../domain/services.js';
 import type { User } from '../domain/users.js';
 
@@ -56,55 +57,87 @@ export function userBindingBody(b: Binding, origin: string) {
 }
 
 /**
- * The Chat Service resource. Settings this gateway does not keep are null, or
- * Chat's defaults where the schema requires a value; `links` names only the
- * lists this gateway serves.
+ * The Chat Service resource, in the key order of Twilio's FetchService and
+ * ListService examples (which is theirs, not the schema's). Settings this
+ * gateway does not keep are null, or Chat's defaults where the schema requires
+ * a value; `links` names only the lists this gateway serves.
  */
 export function serviceBody(s: Service, origin: string) {
   const url = serviceUrl(origin, s.sid);
   return {
-    sid: s.sid,
     account_sid: s.accountSid,
-    friendly_name: s.friendlyName,
+    consumption_report_interval: 10,
     date_created: twilioDate(s.dateCreated),
     date_updated: twilioDate(s.dateUpdated),
-    default_service_role_sid: null,
-    default_channel_role_sid: null,
     default_channel_creator_role_sid: null,
-    read_status_enabled: null,
-    reachability_enabled: null,
-    typing_indicator_timeout: 5,
-    consumption_report_interval: 10,
+    default_channel_role_sid: null,
+    default_service_role_sid: null,
+    friendly_name: s.friendlyName,
     limits: null,
-    pre_webhook_url: null,
+    links: { users: `${url}/Users`, bindings: `${url}/Bindings` },
+    notifications: null,
     post_webhook_url: null,
-    webhook_method: null,
-    webhook_filters: null,
+    pre_webhook_url: null,
     pre_webhook_retry_count: 0,
     post_webhook_retry_count: 0,
-    notifications: null,
-    media: null,
+    reachability_enabled: null,
+    read_status_enabled: null,
+    sid: s.sid,
+    typing_indicator_timeout: 5,
     url,
-    links: { users: `${url}/Users`, bindings: `${url}/Bindings` },
+    webhook_filters: null,
+    webhook_method: null,
+    media: null,
   };
 }
 
-export function userBody(u: User, accountSid: string, origin: string) {
+/**
+ * The Chat User resource. Twilio's examples order it differently when read
+ * (`ListUser`: `joined_channels_count` after the dates) and when fetched
+ * (`FetchUser`: before them); each answer follows its own. What the gateway
+ * does not keep (attributes, role, reachability) is null, and
+ * `joined_channels_count` 0 (the schema requires a value); `links` names only
+ * the user's bindings.
+ */
+export function userBody(u: User, accountSid: string, origin: string, operation: 'list' | 'fetch') {
   const url = userUrl(origin, u.serviceSid, u.sid);
-  return {
+  const head = {
     sid: u.sid,
     account_sid: accountSid,
     service_sid: u.serviceSid,
-    attributes: null,
-    friendly_name: u.friendlyName,
     role_sid: null,
     identity: u.identity,
+    attributes: null,
     is_online: null,
     is_notifiable: null,
-    date_created: twilioDate(u.dateCreated),
-    date_updated: twilioDate(u.dateUpdated),
-    joined_channels_count: 0,
-    links: { user_bindings: `${url}/Bindings` },
-    url,
+    friendly_name: u.friendlyName,
+  };
+  const dates = { date_created: twilioDate(u.dateCreated), date_updated: twilioDate(u.dateUpdated) };
+  const tail = { links: { user_bindings: `${url}/Bindings` }, url };
+  return operation === 'list' ? { ...head, ...dates, joined_channels_count: 0, ...tail } : { ...head, joined_channels_count: 0, ...dates, ...tail };
+}
+
+export function credentialUrl(origin: string, credentialSid: string): string {
+  return `${origin}/v2/Credentials/${credentialSid}`;
+}
+
+/** Our binding types are Twilio's push services, value for value (`credential_enum_push_service`). */
+const PUSH_SERVICE = { apn: 'apn', gcm: 'gcm', fcm: 'fcm' } as const satisfies Record<Credential['type'], 'gcm' | 'apn' | 'fcm'>;
+
+/**
+ * The Chat Credential resource. No secret is stored, and Twilio returns none
+ * either (certificate, private key, API key and secret are write-only).
+ * `sandbox` is a string in Twilio's schema and examples (`"False"`).
+ */
+export function credentialBody(c: Credential, origin: string) {
+  return {
+    sid: c.sid,
+    account_sid: c.accountSid,
+    friendly_name: c.friendlyName,
+    type: PUSH_SERVICE[c.type],
+    sandbox: c.sandbox ? 'True' : 'False',
+    date_created: twilioDate(c.dateCreated),
+    date_updated: twilioDate(c.dateUpdated),
+    url: credentialUrl(origin, c.sid),
   };
 }

@@ -531,6 +531,7 @@ describe('errors', () => {
   it('POST, PUT and PATCH on every route are 405/20004', async () => {
     const binding = t.scenario.a.services[0]!.bindings[0]!;
     const user = await userOf(IS, 'user-3@alpha.example');
+    const credential = (await t.db.prisma.credential.findFirstOrThrow({ where: { accountSid: t.scenario.a.sid } })).sid;
     const paths = [
       `/v2/Services/${IS}`,
       `/v2/Services/${IS}/Users`,
@@ -540,6 +541,9 @@ describe('errors', () => {
       `/v2/Services/${IS}/Users/${user.sid}/Bindings`,
       `/v2/Services/${IS}/Users/${user.identity}/Bindings`,
       `/v2/Services/${IS}/Users/${user.sid}/Bindings/${binding}`,
+      '/v2/Services',
+      '/v2/Credentials',
+      `/v2/Credentials/${credential}`,
     ];
     for (const path of paths) {
       for (const method of ['POST', 'PUT', 'PATCH']) {
@@ -548,8 +552,8 @@ describe('errors', () => {
         expect(answer.headers.get('allow')).toMatch(/^GET(, DELETE)?$/);
       }
     }
-    // DELETE on the list and the Service/User routes is not allowed either.
-    for (const path of [paths[0]!, paths[2]!, paths[3]!, paths[5]!]) {
+    // DELETE on the list and the Service/User/Credential routes is not allowed either.
+    for (const path of [paths[0]!, paths[1]!, paths[2]!, paths[3]!, paths[5]!, paths[8]!, paths[9]!, paths[10]!]) {
       expectError(
         await call(path, { method: 'DELETE' }),
         405,
@@ -565,8 +569,13 @@ describe('errors', () => {
     const user = await userOf(IS, 'user-3@alpha.example');
     for (const path of [
       '/v2/Foo',
-      '/v2/Services',
-      '/v2/Credentials',
+      '/v2/Services/',
+      '/v2/services',
+      '/v2/Credentials/',
+      `/v2/Credentials/CR${'0'.repeat(32)}/extra`,
+      '/v2/credentials',
+      `/v2/Services/${IS}/Roles`,
+      `/v2/Services/${IS}/Users/`,
       `/v2/Services/${IS}/Bindings/${binding}/extra`,
       `/v2/Services/${IS}/Users/${user.sid}/Bindings/${binding}/extra`,
       `/v2/Services/${IS}/Channels`,

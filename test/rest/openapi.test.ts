@@ -1,66 +1,31 @@
 /**
  * The schema checker itself (test/helpers/openapi.ts): Twilio's own examples
- * from the OpenAPI excerpt pass it, and bodies that break the contract do not.
+ * from both OpenAPI excerpts pass it, and bodies that break the contract do not.
  * No database or server involved.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type BodyKind, expectValid, kindOfPath, OPENAPI_PATH } from '../helpers/openapi.js';
-
-const spec = JSON.parse(readFileSync(OPENAPI_PATH, 'utf8')) as { paths: Record<string, Record<string, any>> };
-
-function example(path: string, name: string): any {
-  const value = spec.paths[path]!.get.responses['200'].content['application/json'].examples[name].value;
-  return structuredClone(value);
-}
+import { type BodyKind, type Excerpt, exampleOf, excerpt, expectValid, KEY_ORDER, kindOfPath, META_KEYS, type Operation } from '../helpers/openapi.js';
 
 const BINDINGS = '/v2/Services/{ServiceSid}/Bindings';
 const BINDING = '/v2/Services/{ServiceSid}/Bindings/{Sid}';
 const USER_BINDINGS = '/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings';
 const USER_BINDING = '/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}';
+const SERVICES = '/v2/Services';
+const SERVICE = '/v2/Services/{Sid}';
+const USERS = '/v2/Services/{ServiceSid}/Users';
+const USER = '/v2/Services/{ServiceSid}/Users/{Sid}';
+const CREDENTIALS = '/v2/Credentials';
+const CREDENTIAL = '/v2/Credentials/{Sid}';
 
-const service = () => ({
-  sid: `IS${'a'.repeat(32)}`,
-  account_sid: `AC${'a'.repeat(32)}`,
-  friendly_name: 'friendly_name',
-  date_created: '2015-07-30T20:00:00Z',
-  date_updated: '2015-07-30T20:00:00Z',
-  default_service_role_sid: `RL${'a'.repeat(32)}`,
-  default_channel_role_sid: null,
-  default_channel_creator_role_sid: null,
-  read_status_enabled: false,
-  reachability_enabled: false,
-  typing_indicator_timeout: 100,
-  consumption_report_interval: 100,
-  limits: { channel_members: 500, user_channels: 600 },
-  pre_webhook_url: null,
-  post_webhook_url: null,
-  webhook_method: null,
-  webhook_filters: [],
-  pre_webhook_retry_count: 2,
-  post_webhook_retry_count: 3,
-  notifications: {},
-  media: { size_limit_mb: 150, compatibility_message: 'media compatibility message' },
-  url: `https://chat.twilio.com/v2/Services/IS${'a'.repeat(32)}`,
-  links: { bindings: `https://chat.twilio.com/v2/Services/IS${'a'.repeat(32)}/Bindings` },
-});
+const example = (path: string, name: string, from: Excerpt = 'bindings') => exampleOf(from, path, name);
+const service = () => example(SERVICE, 'fetch', 'read');
+const user = () => example(USER, 'fetch', 'read');
+const credential = () => example(CREDENTIAL, 'fetch', 'read');
 
-const user = () => ({
-  sid: `US${'a'.repeat(32)}`,
-  account_sid: `AC${'a'.repeat(32)}`,
-  service_sid: `IS${'a'.repeat(32)}`,
-  attributes: '{}',
-  friendly_name: null,
-  role_sid: null,
-  identity: 'jing',
-  is_online: null,
-  is_notifiable: null,
-  date_created: '2016-03-24T21:05:19Z',
-  date_updated: '2016-03-24T21:05:19Z',
-  joined_channels_count: 0,
-  links: { user_bindings: `https://chat.twilio.com/v2/Services/IS${'a'.repeat(32)}/Users/US${'a'.repeat(32)}/Bindings` },
-  url: `https://chat.twilio.com/v2/Services/IS${'a'.repeat(32)}/Users/US${'a'.repeat(32)}`,
-});
+/** A list example written the gateway's way: `meta` first, in the common order. */
+function envelopeInOrder(body: Record<string, any>, key: string) {
+  return { meta: Object.fromEntries(META_KEYS.map((k) => [k, body.meta[k]])), [key]: body[key] };
+}
 
 describe('Twilio’s own examples pass', () => {
   it.each([
@@ -70,14 +35,53 @@ describe('Twilio’s own examples pass', () => {
     ['userBindingList', USER_BINDINGS, 'readFull'],
     ['userBindingList', USER_BINDINGS, 'readEmpty'],
     ['userBinding', USER_BINDING, 'fetch'],
-  ] as Array<[BodyKind, string, string]>)('%s (%s %s)', (kind, path, name) => {
+  ] as Array<[BodyKind, string, string]>)('%s (%s %s), against both excerpts', (kind, path, name) => {
     expectValid(kind, example(path, name));
+    expectValid(kind, example(path, name, 'read'), { excerpt: 'read' });
   });
 
-  it('service and user bodies with every property', () => {
-    expectValid('service', service());
-    expectValid('user', user());
+  it.each([
+    ['service', SERVICE, 'fetch'],
+    ['user', USER, 'fetch'],
+    ['userList', USERS, 'readFull'],
+    ['userList', USERS, 'readEmpty'],
+    ['credential', CREDENTIAL, 'fetch'],
+  ] as Array<[BodyKind, string, string]>)('%s (%s %s)', (kind, path, name) => {
+    expectValid(kind, example(path, name, 'read'));
+  });
+
+  it('the read excerpt describes the Binding paths exactly as the Binding excerpt', () => {
+    const read = excerpt('read');
+    const bindings = excerpt('bindings');
+    for (const path of Object.keys(bindings.paths)) expect(read.paths[path], path).toEqual(bindings.paths[path]);
+    for (const [name, schema] of Object.entries(bindings.components.schemas)) expect(read.components.schemas[name], name).toEqual(schema);
+  });
+
+  it('ListService and ListCredential examples: only their envelope order differs from the one the gateway writes', () => {
+    for (const [kind, path, key] of [
+      ['serviceList', SERVICES, 'services'],
+      ['credentialList', CREDENTIALS, 'credentials'],
+    ] as const) {
+      for (const name of ['readFull', 'readEmpty']) {
+        const body = example(path, name, 'read');
+        expect(() => expectValid(kind, body), `${path} ${name} as written`).toThrow(/envelope keys|meta key order/);
+        expectValid(kind, envelopeInOrder(body, key));
+      }
+    }
+  });
+
+  it('service and user bodies with every nullable property null', () => {
     expectValid('service', { ...service(), limits: null, notifications: null, media: null, links: null, url: null });
+    expectValid('user', { ...user(), attributes: null, role_sid: null, is_online: null, is_notifiable: null, links: null });
+    expectValid('credential', { ...credential(), friendly_name: null, sandbox: null });
+  });
+
+  it('key orders come from the examples: users differ between read and fetch, services and credentials do not', () => {
+    expect(KEY_ORDER.user.list).not.toEqual(KEY_ORDER.user.fetch);
+    expect([...KEY_ORDER.user.list].sort()).toEqual([...KEY_ORDER.user.fetch].sort());
+    expect(KEY_ORDER.service.list).toEqual(KEY_ORDER.service.fetch);
+    expect(KEY_ORDER.credential.list).toEqual(KEY_ORDER.credential.fetch);
+    expect(KEY_ORDER.credential.fetch).toEqual(['sid', 'account_sid', 'friendly_name', 'type', 'sandbox', 'date_created', 'date_updated', 'url']);
   });
 });
 
@@ -86,6 +90,11 @@ describe('contract breaches fail', () => {
   const userBinding = () => example(USER_BINDING, 'fetch');
   const bindingList = () => example(BINDINGS, 'readFull');
   const without = (o: Record<string, unknown>, key: string) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== key));
+  const reorder = (o: Record<string, unknown>, keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, o[k]]));
+  const schemaOrder = (name: string) => Object.keys(excerpt('read').components.schemas[name]!.properties as object);
+  const credentialList = () => envelopeInOrder(example(CREDENTIALS, 'readFull', 'read'), 'credentials');
+  const userList = () => example(USERS, 'readFull', 'read');
+  const asListed = (kind: 'user', body: Record<string, unknown>, operation: Operation) => reorder(body, KEY_ORDER[kind][operation]);
 
   it.each<[string, BodyKind, () => unknown]>([
     ['a missing property', 'binding', () => without(binding(), 'credential_sid')],
@@ -125,6 +134,31 @@ describe('contract breaches fail', () => {
     ['a service without media', 'service', () => without(service(), 'media')],
     ['a user without url', 'user', () => without(user(), 'url')],
     ['a user with a non-boolean is_online', 'user', () => ({ ...user(), is_online: 'yes' })],
+    ['a service in the schema’s key order', 'service', () => reorder(service(), schemaOrder('chat.v2.service'))],
+    ['a service link Twilio does not name', 'service', () => ({ ...service(), links: { users: 'https://x.example/u', chats: 'https://x.example/c' } })],
+    ['service links out of the example’s order', 'service', () => ({ ...service(), links: { bindings: 'https://x.example/b', users: 'https://x.example/u' } })],
+    ['a credential body as a service', 'service', () => credential()],
+    ['a fetched user in the order of a listed one', 'user', () => asListed('user', user(), 'list')],
+    ['a listed user in the order of a fetched one', 'userList', () => ({ ...userList(), users: [asListed('user', userList().users[0], 'fetch')] })],
+    ['users before meta', 'userList', () => ({ users: [], meta: userList().meta })],
+    ['a user link Twilio does not name', 'user', () => ({ ...user(), links: { bindings: 'https://x.example/b' } })],
+    ['a boolean sandbox', 'credential', () => ({ ...credential(), sandbox: false })],
+    ['an unknown credential type', 'credential', () => ({ ...credential(), type: 'sms' })],
+    ['a null credential type', 'credential', () => ({ ...credential(), type: null })],
+    ['a credential with a secret', 'credential', () => ({ ...credential(), secret: 'x' })],
+    ['a credential with a certificate', 'credential', () => ({ ...credential(), certificate: 'x' })],
+    ['a credential without url', 'credential', () => without(credential(), 'url')],
+    ['a relative credential url', 'credential', () => ({ ...credential(), url: '/v2/Credentials/CR' })],
+    ['a credential sid of another kind', 'credential', () => ({ ...credential(), sid: `IS${'a'.repeat(32)}` })],
+    ['a credential in another order', 'credential', () => reorder(credential(), [...KEY_ORDER.credential.fetch].reverse())],
+    ['credentials under another key', 'credentialList', () => ({ meta: credentialList().meta, services: credentialList().credentials })],
+    ['meta.key naming another list', 'credentialList', () => ({ ...credentialList(), meta: { ...credentialList().meta, key: 'services' } })],
+    ['an invalid credential item', 'credentialList', () => ({ ...credentialList(), credentials: [without(credential(), 'sandbox')] })],
+    [
+      'a service list with an invalid item',
+      'serviceList',
+      () => ({ ...envelopeInOrder(example(SERVICES, 'readFull', 'read'), 'services'), services: [without(service(), 'sid')] }),
+    ],
   ])('%s', (_name, kind, body) => {
     expect(() => expectValid(kind, body())).toThrow();
   });
@@ -140,7 +174,13 @@ describe('kindOfPath', () => {
     expect(kindOfPath(`/v2/Services/${IS}/Users/a@b`)).toBe('user');
     expect(kindOfPath(`/v2/Services/${IS}/Users/a@b/Bindings`)).toBe('userBindingList');
     expect(kindOfPath(`/v2/Services/${IS}/Users/a@b/Bindings/${BS}`)).toBe('userBinding');
-    expect(kindOfPath(`/v2/Services/${IS}/Users`)).toBeUndefined();
+    expect(kindOfPath(`/v2/Services/${IS}/Users`)).toBe('userList');
+    expect(kindOfPath('/v2/Services')).toBe('serviceList');
+    expect(kindOfPath('/v2/Credentials')).toBe('credentialList');
+    expect(kindOfPath(`/v2/Credentials/CR${'0'.repeat(32)}`)).toBe('credential');
+    expect(kindOfPath('/v2/Services/')).toBeUndefined();
+    expect(kindOfPath('/v2/Credentials/')).toBeUndefined();
+    expect(kindOfPath(`/v2/Services/${IS}/Channels`)).toBeUndefined();
     expect(kindOfPath('/v2/Foo')).toBeUndefined();
   });
 });

@@ -36,4 +36,17 @@ describe('SQL statements per REST request', () => {
     const BS = t.scenario.a.services[0]!.bindings[3]!;
     expect(await statements(`/v2/Services/${IS}/Bindings/${BS}`)).toEqual({ status: 200, count: 1 });
   });
+
+  it('lists the caller’s services or credentials in one, and fetches a credential in one', async () => {
+    const CR = (await t.db.prisma.credential.findFirstOrThrow({ where: { accountSid: t.scenario.a.sid } })).sid;
+    expect(await statements('/v2/Services')).toEqual({ status: 200, count: 1 });
+    expect(await statements('/v2/Services?PageSize=1')).toEqual({ status: 200, count: 1 });
+    expect(await statements('/v2/Credentials')).toEqual({ status: 200, count: 1 });
+    expect(await statements(`/v2/Credentials/${CR}`)).toEqual({ status: 200, count: 1 });
+  });
+
+  it('reads nothing for a malformed credential sid', async () => {
+    expect(await statements('/v2/Credentials/CRnothex')).toEqual({ status: 404, count: 0 });
+    expect(await statements(`/v2/Credentials/IS${'0'.repeat(32)}`)).toEqual({ status: 404, count: 0 });
+  });
 });

@@ -334,6 +334,145 @@ describe('the Service and User resources', () => {
   });
 });
 
+describe('services, credentials and users through the client', () => {
+  const seconds = (d: Date) => Math.floor(d.getTime() / 1000) * 1000;
+
+  it('services.list(), page()/nextPage() and each(): every service of the account, read as the database has it', async () => {
+    const rows = await t.db.prisma.service.findMany({ where: { accountSid: t.scenario.a.sid }, orderBy: { sid: 'asc' } });
+    expect(rows.length).toBeGreaterThan(1);
+    const listed = await client.chat.v2.services.list();
+    expect(
+      listed.map((s) => ({
+        sid: s.sid,
+        accountSid: s.accountSid,
+        friendlyName: s.friendlyName,
+        dateCreated: s.dateCreated.getTime(),
+        dateUpdated: s.dateUpdated.getTime(),
+        url: s.url,
+        links: s.links,
+        typingIndicatorTimeout: s.typingIndicatorTimeout,
+        webhookFilters: s.webhookFilters,
+      })),
+    ).toEqual(
+      rows.map((r) => ({
+        sid: r.sid,
+        accountSid: r.accountSid,
+        friendlyName: r.friendlyName,
+        dateCreated: seconds(r.dateCreated),
+        dateUpdated: seconds(r.dateUpdated),
+        url: `${t.baseUrl}/v2/Services/${r.sid}`,
+        links: { users: `${t.baseUrl}/v2/Services/${r.sid}/Users`, bindings: `${t.baseUrl}/v2/Services/${r.sid}/Bindings` },
+        typingIndicatorTimeout: 5,
+        webhookFilters: null,
+      })),
+    );
+    const sids = rows.map((r) => r.sid);
+    expect(await walkPages(client.chat.v2.services.page({ pageSize: 1 }))).toEqual(chunks(sids, 1));
+    expect(await eachSids((opts, cb) => client.chat.v2.services.each(opts, cb), 1)).toEqual(sids);
+    expect((await client.chat.v2.services.list({ pageSize: 1, limit: 1 })).map((s) => s.sid)).toEqual(sids.slice(0, 1));
+    // Each listed service fetches to the same resource.
+    const fetched = await client.chat.v2.services(sids[1]!).fetch();
+    expect(fetched.toJSON()).toEqual(listed[1]!.toJSON());
+  });
+
+  it('credentials.list() and credentials(sid).fetch(): type, sandbox and dates as stored; no secret', async () => {
+    const rows = await t.db.prisma.credential.findMany({ where: { accountSid: t.scenario.a.sid }, orderBy: { sid: 'asc' } });
+    expect(rows.length).toBe(3);
+    const expected = rows.map((r) => ({
+      sid: r.sid,
+      accountSid: r.accountSid,
+      friendlyName: r.friendlyName,
+      type: r.type,
+      sandbox: r.sandbox ? 'True' : 'False',
+      dateCreated: seconds(r.dateCreated),
+      dateUpdated: seconds(r.dateUpdated),
+      url: `${t.baseUrl}/v2/Credentials/${r.sid}`,
+    }));
+    const read = (c: Awaited<ReturnType<typeof client.chat.v2.credentials.list>>[number]) => ({
+      sid: c.sid,
+      accountSid: c.accountSid,
+      friendlyName: c.friendlyName,
+      type: c.type,
+      sandbox: c.sandbox,
+      dateCreated: c.dateCreated.getTime(),
+      dateUpdated: c.dateUpdated.getTime(),
+      url: c.url,
+    });
+    expect((await client.chat.v2.credentials.list()).map(read)).toEqual(expected);
+    expect((await client.chat.v2.credentials.list({ pageSize: 2 })).map(read)).toEqual(expected);
+    expect(await walkPages(client.chat.v2.credentials.page({ pageSize: 2 }))).toEqual(
+      chunks(
+        rows.map((r) => r.sid),
+        2,
+      ),
+    );
+    for (const [i, row] of rows.entries()) {
+      const one = await client.chat.v2.credentials(row.sid).fetch();
+      expect(read(one)).toEqual(expected[i]);
+      expect(Object.keys(one.toJSON()).sort()).toEqual(['accountSid', 'dateCreated', 'dateUpdated', 'friendlyName', 'sandbox', 'sid', 'type', 'url']);
+    }
+    // Account B's credential is a 404 for A, exactly like one that does not exist.
+    const theirs = (await t.db.prisma.credential.findFirstOrThrow({ where: { accountSid: t.scenario.b.sid } })).sid;
+    expectRestException(await rejection(client.chat.v2.credentials(theirs).fetch()), 404, 20404);
+    expectRestException(await rejection(client.chat.v2.credentials(`CR${'0'.repeat(32)}`).fetch()), 404, 20404);
+  });
+
+  it('services(sid).users.list() and page(): every user of the service, read as the database has it', async () => {
+    const rows = await t.db.prisma.user.findMany({ where: { serviceSid: IS }, orderBy: { sid: 'asc' } });
+    expect(rows.length).toBeGreaterThan(5);
+    const listed = await client.chat.v2.services(IS).users.list();
+    expect(
+      listed.map((u) => ({
+        sid: u.sid,
+        accountSid: u.accountSid,
+        serviceSid: u.serviceSid,
+        identity: u.identity,
+        friendlyName: u.friendlyName,
+        attributes: u.attributes,
+        roleSid: u.roleSid,
+        isOnline: u.isOnline,
+        isNotifiable: u.isNotifiable,
+        joinedChannelsCount: u.joinedChannelsCount,
+        dateCreated: u.dateCreated.getTime(),
+        dateUpdated: u.dateUpdated.getTime(),
+        url: u.url,
+        links: u.links,
+      })),
+    ).toEqual(
+      rows.map((r) => ({
+        sid: r.sid,
+        accountSid: t.scenario.a.sid,
+        serviceSid: IS,
+        identity: r.identity,
+        friendlyName: r.friendlyName,
+        attributes: null,
+        roleSid: null,
+        isOnline: null,
+        isNotifiable: null,
+        joinedChannelsCount: 0,
+        dateCreated: seconds(r.dateCreated),
+        dateUpdated: seconds(r.dateUpdated),
+        url: `${t.baseUrl}/v2/Services/${IS}/Users/${r.sid}`,
+        links: { user_bindings: `${t.baseUrl}/v2/Services/${IS}/Users/${r.sid}/Bindings` },
+      })),
+    );
+    const sids = rows.map((r) => r.sid);
+    expect(await walkPages(client.chat.v2.services(IS).users.page({ pageSize: 5 }))).toEqual(chunks(sids, 5));
+    expect(await eachSids((opts, cb) => client.chat.v2.services(IS).users.each(opts, cb), 5)).toEqual(sids);
+    // Another account's service: 404 for its users too.
+    expectRestException(await rejection(client.chat.v2.services(t.scenario.b.services[0]!.sid).users.list()), 404, 20404);
+  });
+
+  it('account B’s client lists only B’s services and credentials', async () => {
+    const b = twilioClient(t.baseUrl, t.scenario.b.sid, t.scenario.b.authToken, { exchanges });
+    expect((await b.chat.v2.services.list()).map((s) => s.sid)).toEqual(t.scenario.b.services.map((s) => s.sid));
+    const theirs = await t.db.prisma.credential.findMany({ where: { accountSid: t.scenario.b.sid }, orderBy: { sid: 'asc' } });
+    expect((await b.chat.v2.credentials.list()).map((c) => c.sid)).toEqual(theirs.map((c) => c.sid));
+    const mine = (await t.db.prisma.credential.findFirstOrThrow({ where: { accountSid: t.scenario.a.sid } })).sid;
+    expectRestException(await rejection(b.chat.v2.credentials(mine).fetch()), 404, 20404);
+  });
+});
+
 describe('removing a binding', () => {
   const graphqlNode = async (id: string) => {
     const response = await fetch(`${t.baseUrl}/graphql`, {
@@ -415,7 +554,21 @@ describe('the recorded traffic', () => {
   it('covered every body kind, and every body was checked', () => {
     checkExchanges();
     expect(checked).toBe(exchanges.length);
-    for (const kind of ['bindingList', 'binding', 'userBindingList', 'userBinding', 'service', 'user', 'delete', 'error 404', 'error 401']) {
+    for (const kind of [
+      'bindingList',
+      'binding',
+      'userBindingList',
+      'userBinding',
+      'serviceList',
+      'service',
+      'userList',
+      'user',
+      'credentialList',
+      'credential',
+      'delete',
+      'error 404',
+      'error 401',
+    ]) {
       expect(kindsSeen, kind).toContain(kind);
     }
   });

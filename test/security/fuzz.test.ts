@@ -46,6 +46,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../src/app.js';
 import { createApiKey } from '../../src/domain/accounts.js';
 import { createLogger } from '../../src/platform/logger.js';
+import { matchRoute } from '../../src/rest/router.js';
+import { routes } from '../../src/rest/routes.js';
 import { parseBasicAuth } from '../../src/security/auth.js';
 import { backend, openTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { createScenario } from '../helpers/scenario.js';
@@ -291,6 +293,9 @@ async function collectCursors() {
   await rest(`/v2/Services/${A0}/Users?PageSize=2`, w.auth.A);
   await rest(`/v2/Services/${A0}/Users/${encodeURIComponent(w.a.users[0]!.identity)}/Bindings?PageSize=1`, w.auth.A);
   await rest(`/v2/Services/${w.b.services[0]}/Bindings?PageSize=1`, w.auth.B);
+  await rest('/v2/Services?PageSize=1', w.auth.A);
+  await rest('/v2/Credentials?PageSize=1', w.auth.A);
+  await rest('/v2/Credentials?PageSize=2', w.auth.B);
   if (w.cursors.length < 10 || w.pageTokens.length < 6) throw new Error(`too few real cursors: ${w.cursors.length}, ${w.pageTokens.length}`);
 }
 
@@ -520,7 +525,26 @@ function authArb(): fc.Arbitrary<AuthChoice> {
 // ---------------------------------------------------------------------------
 // REST requests
 
-type Role = 'service' | 'user' | 'binding';
+type Role = 'service' | 'user' | 'binding' | 'credential';
+
+/**
+ * One template per REST route (named by its operations), building its path
+ * from a service, a user (sid or identity), a binding and a credential
+ * segment; `weight` is how often it is drawn. A test below checks that they
+ * reach every route of the route table.
+ */
+const REST_TEMPLATES: Array<{ name: string; weight: number; build: (s: string, u: string, x: string, c: string) => string }> = [
+  { name: 'ListService', weight: 1, build: () => '/v2/Services' },
+  { name: 'FetchService', weight: 1, build: (s) => `/v2/Services/${s}` },
+  { name: 'ListUser', weight: 2, build: (s) => `/v2/Services/${s}/Users` },
+  { name: 'FetchUser', weight: 1, build: (s, u) => `/v2/Services/${s}/Users/${u}` },
+  { name: 'ListBinding', weight: 3, build: (s) => `/v2/Services/${s}/Bindings` },
+  { name: 'Binding', weight: 2, build: (s, _u, x) => `/v2/Services/${s}/Bindings/${x}` },
+  { name: 'ListUserBinding', weight: 2, build: (s, u) => `/v2/Services/${s}/Users/${u}/Bindings` },
+  { name: 'UserBinding', weight: 2, build: (s, u, x) => `/v2/Services/${s}/Users/${u}/Bindings/${x}` },
+  { name: 'ListCredential', weight: 1, build: () => '/v2/Credentials' },
+  { name: 'FetchCredential', weight: 2, build: (_s, _u, _x, c) => `/v2/Credentials/${c}` },
+];
 
 function restArb(): fc.Arbitrary<FuzzRequest> {
   const { a, b, unknown } = w;
@@ -530,6 +554,7 @@ function restArb(): fc.Arbitrary<FuzzRequest> {
     service: [...a.services, ...a.services, ...b.services, unknown.service],
     user: [...a.users.slice(0, 6).flatMap((u) => [u.sid, u.identity]), ...b.users.flatMap((u) => [u.sid, u.identity]), unknown.user, 'nobody@example.com'],
     binding: [...a.bindings.slice(0, 12), ...a.bindings.slice(-3), ...b.bindings, unknown.binding],
+    credential: [...a.credentials, ...b.credentials, unknown.credential],
   };
   /** Mostly the parameters of one real binding (the caller's or another account's), each sometimes replaced by something hostile. */
   const hostileSegment = (role: Role) =>
@@ -546,22 +571,17 @@ function restArb(): fc.Arbitrary<FuzzRequest> {
       keep(hostileSegment('service')),
       keep(hostileSegment('user')),
       keep(hostileSegment('binding')),
+      fc.oneof(weighted(2, fc.constantFrom(...pools.credential)), weighted(1, hostileSegment('credential'))),
       encodingArb,
       encodingArb,
       encodingArb,
       fc.nat(),
     )
-    .map(([[s, u, x], hs, hu, hx, es, eu, ex, n]) => [encodeWith(hs ?? s, es, n), encodeWith(hu ?? u, eu, n >> 2), encodeWith(hx ?? x, ex, n >> 4)] as const);
+    .map(
+      ([[s, u, x], hs, hu, hx, c, es, eu, ex, n]) =>
+        [encodeWith(hs ?? s, es, n), encodeWith(hu ?? u, eu, n >> 2), encodeWith(hx ?? x, ex, n >> 4), encodeWith(c, ex, n >> 6)] as const,
+    );
 
-  const routes: Array<[string, (s: string, u: string, x: string) => string]> = [
-    ['FetchService', (s) => `/v2/Services/${s}`],
-    ['ListUser', (s) => `/v2/Services/${s}/Users`],
-    ['FetchUser', (s, u) => `/v2/Services/${s}/Users/${u}`],
-    ['ListBinding', (s) => `/v2/Services/${s}/Bindings`],
-    ['Binding', (s, _u, x) => `/v2/Services/${s}/Bindings/${x}`],
-    ['ListUserBinding', (s, u) => `/v2/Services/${s}/Users/${u}/Bindings`],
-    ['UserBinding', (s, u, x) => `/v2/Services/${s}/Users/${u}/Bindings/${x}`],
-  ];
   const pathMutations: Array<[string, (p: string) => string]> = [
     ['trailing-slash', (p) => `${p}/`],
     ['double-slash', (p) => p.replace('/Services/', '//Services//')],
@@ -575,12 +595,12 @@ function restArb(): fc.Arbitrary<FuzzRequest> {
     ['semicolon', (p) => `${p};jsessionid=1`],
   ];
   // Lists (where the query parameters matter) and the deletable bindings more often.
-  const routeIndex = fc.oneof(...[1, 2, 1, 3, 2, 2, 2].map((weight, i) => weighted(weight, fc.constant(i))));
+  const routeIndex = fc.oneof(...REST_TEMPLATES.map(({ weight }, i) => weighted(weight, fc.constant(i))));
   const templated = fc
     .tuple(routeIndex, segments, fc.oneof(weighted(6, fc.constant(undefined)), weighted(1, fc.nat(pathMutations.length - 1))))
-    .map(([r, [s, u, x], m]) => {
-      const [name, build] = routes[r]!;
-      const path = build(s, u, x);
+    .map(([r, [s, u, x, c], m]) => {
+      const { name, build } = REST_TEMPLATES[r]!;
+      const path = build(s, u, x, c);
       if (m === undefined) return { label: name, path };
       const [, mutate] = pathMutations[m]!;
       return { label: `${name}+mutated`, path: mutate(path) };
@@ -1683,9 +1703,11 @@ function checkRest(o: Outcome): string[] {
     if (!('sid' in body) && !('meta' in body)) problems.push('200 body is neither a resource nor a list');
     const caller = credentialOf(o.sent.headers);
     if (!caller) problems.push('200 without valid credentials');
-    for (const item of [body, ...(Array.isArray(body.bindings) ? body.bindings : []), ...(Array.isArray(body.users) ? body.users : [])] as Array<
-      Record<string, unknown>
-    >) {
+    // A list's items are under its meta.key (bindings, users, services, credentials).
+    const key = (body.meta as { key?: unknown } | undefined)?.key;
+    const items = typeof key === 'string' && Array.isArray(body[key]) ? (body[key] as unknown[]) : [];
+    if ('meta' in body && !(typeof key === 'string' && Array.isArray(body[key]))) problems.push('list without its items under meta.key');
+    for (const item of [body, ...items] as Array<Record<string, unknown>>) {
       if ('account_sid' in item && caller && item.account_sid !== (caller.account === 'A' ? w.a.sid : w.b.sid))
         problems.push(`account_sid ${String(item.account_sid)} for caller ${caller.account}`);
     }
@@ -1892,6 +1914,12 @@ describe(`fuzzing both front doors (${backend})`, () => {
     const A0 = `/v2/Services/${w.a.services[0]}`;
 
     expect(check(fake('rest', '/v2/Services/x', 404, twilio(404, 20404)))).toEqual([]);
+    // A list item of another account, whatever the list.
+    const listOf = (key: string, item: Record<string, unknown>) => JSON.stringify({ meta: { key }, [key]: [item] });
+    expect(check(fake('rest', '/v2/Credentials', 200, listOf('credentials', { sid: w.a.credentials[0], account_sid: w.a.sid })))).toEqual([]);
+    expect(check(fake('rest', '/v2/Credentials', 200, listOf('credentials', { account_sid: w.b.sid }))).join()).toMatch(/account_sid .* for caller A/);
+    expect(check(fake('rest', '/v2/Services', 200, listOf('services', { account_sid: w.b.sid }))).join()).toMatch(/account_sid .* for caller A/);
+    expect(check(fake('rest', '/v2/Services', 200, JSON.stringify({ meta: { key: 'services' } })))).toContain('list without its items under meta.key');
     expect(check(fake('rest', '/v2/Services/x', 401, twilio(401, 20003, { detail: 'd' })))).toEqual([]);
     expect(check(fake('rest', '/v2/Services/x', 500, twilio(500, 20500)))).toContain('HTTP 500');
     expect(check(fake('rest', '/v2/x', 404, twilio(404, 20404, { type: 'x' })))[0]).toMatch(/^error keys/);
@@ -1950,6 +1978,12 @@ describe(`fuzzing both front doors (${backend})`, () => {
     expect(check(fake('rest', '/nope', 404, '{"error":"not found","graphql":"/graphql"}'))).toEqual([]);
     expect(check(fake('rest', '/nope', 404, '{"error":"at x (/src/a.ts:1:1)"}'))[0]).toMatch(/^outside the front doors/);
     stats.codeless.clear();
+  });
+
+  it('the REST templates reach every route of the route table', () => {
+    const [s, u, x] = w.triples[0]!;
+    const reached = new Set(REST_TEMPLATES.map((t) => matchRoute(t.build(s, u, x, w.a.credentials[0]!))?.route.name));
+    expect(routes.map((r) => r.name).filter((name) => !reached.has(name))).toEqual([]);
   });
 
   it(`REST: ${REST_RUNS} generated requests`, async () => {

@@ -38,6 +38,7 @@ import {
   visitWithTypeInfo,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newSid } from '../../src/domain/sids.js';
 import { schema } from '../../src/graphql/schema/index.js';
 import { type Route, routes } from '../../src/rest/routes.js';
 import {
@@ -113,6 +114,9 @@ beforeAll(async () => {
   const p = h.db.prisma;
   // The scenario gives both accounts `endpoint-N` and `User N`: make A's its own, so finding one in B's answers means a leak.
   await brandAccountData(h.db, a.sid, 'alpha');
+
+  // B's ListService needs a second page (B's own page tokens): a second, empty service.
+  await p.service.create({ data: { sid: newSid('IS'), accountSid: b.sid, friendlyName: 'Beta service 1' } });
 
   const aBinding = await p.binding.findUniqueOrThrow({ where: { sid: a.services[0]!.bindings[3]! } });
   const bBinding = await p.binding.findUniqueOrThrow({ where: { sid: b.services[0]!.bindings[0]! } });
@@ -264,6 +268,10 @@ const PARAM_VALUES: Record<string, (w: World) => ParamValue[]> = {
     { owner: 'A', label: "A's binding", value: w.a.binding },
     { owner: 'B', label: "B's binding", value: w.b.binding },
   ],
+  CredentialSid: (w) => [
+    { owner: 'A', label: "A's credential", value: w.a.credential },
+    { owner: 'B', label: "B's credential", value: w.b.credential },
+  ],
 };
 
 interface RouteCase {
@@ -273,6 +281,7 @@ interface RouteCase {
 }
 
 const ROUTE_CASES: Record<string, RouteCase> = {
+  ListService: { kind: 'list', identityFilter: false },
   FetchService: { kind: 'fetch' },
   ListUser: { kind: 'list', identityFilter: false },
   FetchUser: { kind: 'fetch' },
@@ -280,6 +289,8 @@ const ROUTE_CASES: Record<string, RouteCase> = {
   'FetchBinding, DeleteBinding': { kind: 'fetch' },
   ListUserBinding: { kind: 'list', identityFilter: false },
   'FetchUserBinding, DeleteUserBinding': { kind: 'fetch' },
+  ListCredential: { kind: 'list', identityFilter: false },
+  FetchCredential: { kind: 'fetch' },
 };
 
 /** Methods the matrix knows what to expect from; a route serving another one must be given a case first. */
@@ -490,7 +501,7 @@ describe('REST: every route × method × A ID (by sid and by identity) × query 
   it('would fail for a route without a case (a scratch copy of the table with extra routes)', () => {
     const scratch: Route[] = [
       ...routes,
-      { name: 'FetchCredential', pattern: '/v2/Credentials/:CredentialSid', methods: { GET: async () => new Response() } },
+      { name: 'FetchRole', pattern: '/v2/Services/:ServiceSid/Roles/:RoleSid', methods: { GET: async () => new Response() } },
       {
         name: 'ListBinding',
         pattern: '/v2/Services/:ServiceSid/Bindings',
@@ -498,8 +509,8 @@ describe('REST: every route × method × A ID (by sid and by identity) × query 
       },
     ];
     expect(uncoveredRoutes(scratch)).toEqual([
-      'FetchCredential (/v2/Credentials/:CredentialSid): no entry in ROUTE_CASES',
-      'FetchCredential (/v2/Credentials/:CredentialSid): no values for :CredentialSid in PARAM_VALUES',
+      'FetchRole (/v2/Services/:ServiceSid/Roles/:RoleSid): no entry in ROUTE_CASES',
+      'FetchRole (/v2/Services/:ServiceSid/Roles/:RoleSid): no values for :RoleSid in PARAM_VALUES',
       'ListBinding (/v2/Services/:ServiceSid/Bindings): method PUT has no expectation',
     ]);
     // And a route that disappears leaves a stale case behind, which is reported too.
@@ -510,7 +521,7 @@ describe('REST: every route × method × A ID (by sid and by identity) × query 
     const problems: string[] = [];
     for (const route of routes) {
       for (const userSid of [w.a.user, w.a.identity]) {
-        const path = fill(route.pattern, { ServiceSid: w.a.service, UserSid: userSid, Sid: w.a.binding });
+        const path = fill(route.pattern, { ServiceSid: w.a.service, UserSid: userSid, Sid: w.a.binding, CredentialSid: w.a.credential });
         const r = await h.request('GET', path, h.scenario.a.authorization);
         if (r.status !== 200) problems.push(`A GET ${path}: HTTP ${r.status} ${r.text.slice(0, 200)}`);
         if (!paramsOf(route.pattern).includes('UserSid')) break;
