@@ -14,6 +14,7 @@ import { limitBody } from './security/body-limit.js';
 import { CREDENTIALS_CHANNEL, CredentialCache } from './security/credential-cache.js';
 import { withSecurityHeaders } from './security/headers.js';
 import { createRateLimiter, type RateLimiterSettings } from './security/rate-limit.js';
+import { redactPath } from './security/redact.js';
 
 export interface App {
   /** Answers any request of the gateway (both front doors), in-process. */
@@ -91,7 +92,7 @@ export async function createApp(db: Database, logger: Logger, options: AppOption
       logger.info('request', {
         requestId,
         method: request.method,
-        path: door ? door.logPath(pathname) : pathname,
+        path: redactPath(pathname),
         status: response.status,
         ms: Math.round(performance.now() - started),
       });

@@ -3,8 +3,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { askChannel, ChannelError } from '../src/admin/protocol.js';
 import { DataDirLockedError, lockDataDir } from '../src/db/data-dir-lock.js';
+import { askChannel, ChannelError } from '../src/platform/admin-protocol.js';
 
 // The data-folder lock socket as the running gateway's admin channel: the wire
 // protocol `npm run cli` speaks (newline-delimited JSON).

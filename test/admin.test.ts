@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminHandler } from '../src/admin/channel.js';
 import { AUDIT_LIMIT_DEFAULT, COMMANDS, executeCommand, UsageError } from '../src/admin/commands.js';
-import { ChannelError } from '../src/admin/protocol.js';
 import { createAccount, createApiKey, listAccounts, listApiKeys, revokeApiKey, rotateAuthToken } from '../src/domain/accounts.js';
 import { listDeletions } from '../src/domain/audit.js';
 import { deleteBinding } from '../src/domain/bindings.js';
@@ -9,6 +8,7 @@ import type { DataContext } from '../src/domain/data-context.js';
 import { NotFoundError } from '../src/domain/errors.js';
 import { CursorCodec } from '../src/domain/paging.js';
 import { newSid } from '../src/domain/sids.js';
+import { ChannelError } from '../src/platform/admin-protocol.js';
 import { silentLogger } from '../src/platform/logger.js';
 import { authenticate } from '../src/security/auth.js';
 import { openTestDatabase, type TestDatabase } from './helpers/db.js';

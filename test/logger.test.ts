@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/platform/logger.js';
-import { redact } from '../src/security/redact.js';
+import { redact, redactPath } from '../src/security/redact.js';
+import { startTestApp } from './helpers/app.js';
+import { captureLogger } from './helpers/capture-logger.js';
 
 const SID = 'BS0123456789abcdef0123456789abcdef';
 const TOKEN = '276863d2cec142a476b859e4373e80bf';
@@ -65,12 +67,28 @@ describe('log redaction', () => {
 });
 
 describe('access log paths', () => {
-  it('keep user SIDs but never identities', async () => {
-    const { redactPath } = await import('../src/rest/shim.js');
+  it('keep user SIDs but never identities', () => {
     const IS = `IS${'a'.repeat(32)}`;
     const US = `US${'b'.repeat(32)}`;
     expect(redactPath(`/v2/Services/${IS}/Users/${US}/Bindings`)).toBe(`/v2/Services/${IS}/Users/${US}/Bindings`);
     expect(redactPath(`/v2/Services/${IS}/Users/alice%40example.com/Bindings/BS1`)).toBe(`/v2/Services/${IS}/Users/[identity]/Bindings/BS1`);
     expect(redactPath(`/v2/Services/${IS}/Users/qa_user_00006`)).toBe(`/v2/Services/${IS}/Users/[identity]`);
+  });
+
+  it('are redacted in the access log whichever door, or none, the request reaches', async () => {
+    const logger = captureLogger();
+    const t = await startTestApp({ seed: 'access-log', logger });
+    try {
+      const service = t.scenario.a.services[0]!.sid;
+      const paths = [`/v2/Services/${service}/Users/alice%40example.com/Bindings`, '/graphql/Users/alice%40example.com', '/Users/alice%40example.com'];
+      for (const path of paths) await t.fetch(path, { headers: { authorization: t.scenario.a.authorization } });
+      const logged = logger
+        .at('info')
+        .filter((e) => e.msg === 'request')
+        .map((e) => e.fields.path);
+      expect(logged).toEqual([`/v2/Services/${service}/Users/[identity]/Bindings`, '/graphql/Users/[identity]', '/Users/[identity]']);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -5,9 +5,9 @@ import type { Database } from '../db/database.js';
 import { openConfiguredDatabase } from '../db/open-configured.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import { askChannel, ChannelError, type ChannelHandler } from '../platform/admin-protocol.js';
 import type { Logger } from '../platform/logger.js';
 import { executeCommand, findCommand, UsageError } from './commands.js';
-import { askChannel, ChannelError, type ChannelHandler } from './protocol.js';
 
 /**
  * How operator commands reach the data.

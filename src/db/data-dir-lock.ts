@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { askChannel, type ChannelHandler, isObject, serveChannelConnection } from '../admin/protocol.js';
+import { askChannel, type ChannelHandler, isObject, serveChannelConnection } from '../platform/admin-protocol.js';
 import { OperatorError } from '../platform/operator-error.js';
 
 export class DataDirLockedError extends OperatorError {

@@ -1,8 +1,7 @@
 import { type Binding, type BindingType, Prisma } from '../generated/prisma/client.js';
 import type { Caller } from './caller.js';
 import type { DataContext } from './data-context.js';
-import type { BadInputError } from './errors.js';
-import { ForbiddenError, NotFoundError } from './errors.js';
+import { type BadInputError, ForbiddenError, NotFoundError } from './errors.js';
 import { checkPageArgs, type KeysetList, keysetCounts, listPage, listPages, pageWithParent } from './keyset.js';
 import type { Page, PageArgs } from './paging.js';
 import { type Service, servicesOf } from './services.js';
@@ -73,8 +72,7 @@ export function listBindingsBatch(
 
 /** The BadInputError listBindings would throw for these arguments, without reading anything. */
 export function checkBindingPageArgs(data: DataContext, parentSid: string, args: PageArgs): void {
-  // The cursor scope does not depend on the parent kind, the account or the filter.
-  checkPageArgs(data, bindingList('', 'service', {}), parentSid, args);
+  checkPageArgs(data, 'bindings', parentSid, args);
 }
 
 /**

@@ -158,9 +158,9 @@ function windowOf(data: DataContext, list: KeysetList, parent: string, args: Pag
   return pageWindow(args, { list: list.name, parent }, data.cursors);
 }
 
-/** Checks the page arguments of one parent's list without reading it: the same BadInputError as listPage would throw. */
-export function checkPageArgs(data: DataContext, list: KeysetList, parent: string, args: PageArgs): void {
-  windowOf(data, list, parent, args);
+/** Checks the page arguments of the list `name` under one parent without reading it: the same BadInputError as listPage would throw. */
+export function checkPageArgs(data: DataContext, name: KeysetList['name'], parent: string, args: PageArgs): void {
+  pageWindow(args, { list: name, parent }, data.cursors);
 }
 
 /** One page of `list` under one parent; BadInputError for invalid arguments. */

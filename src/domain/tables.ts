@@ -2,9 +2,10 @@ import { type Binding, type Credential, Prisma, type Service, type User } from '
 
 /**
  * The tables the hand-written SQL reads, with each column under the Prisma
- * model's field name, and the columns their rows are listed under. SQL builders
- * take table and column names only from here (typed by these keys), never
- * from input.
+ * model's field name, the columns their rows are listed under, and the columns
+ * that are Postgres enums (read as text: the raw-query client does not decode
+ * enum values). SQL builders take table and column names only from here (typed
+ * by these keys), never from input.
  */
 const TABLES = {
   services: {
@@ -16,6 +17,7 @@ const TABLES = {
       dateUpdated: 'date_updated',
     } satisfies Record<keyof Service, string>,
     parentKeys: ['account_sid'],
+    enums: [],
   },
   users: {
     columns: {
@@ -27,6 +29,7 @@ const TABLES = {
       dateUpdated: 'date_updated',
     } satisfies Record<keyof User, string>,
     parentKeys: ['service_sid'],
+    enums: [],
   },
   bindings: {
     columns: {
@@ -43,6 +46,7 @@ const TABLES = {
       dateUpdated: 'date_updated',
     } satisfies Record<keyof Binding, string>,
     parentKeys: ['service_sid', 'user_sid'],
+    enums: ['binding_type'],
   },
   credentials: {
     columns: {
@@ -55,6 +59,7 @@ const TABLES = {
       dateUpdated: 'date_updated',
     } satisfies Record<keyof Credential, string>,
     parentKeys: ['account_sid'],
+    enums: ['type'],
   },
 } as const;
 
@@ -63,9 +68,6 @@ export type Table = keyof typeof TABLES;
 export type ParentKey<T extends Table> = (typeof TABLES)[T]['parentKeys'][number];
 /** The aliases the builders give tables: `t` the listed rows, `pt` their parents' table, `p` a parent row joined with its page. */
 export type Alias = 't' | 'pt' | 'p';
-
-/** Postgres enums, read as text (the raw-query client does not decode enum values): bindings.binding_type, credentials.type. */
-const ENUM_COLUMNS: ReadonlySet<string> = new Set(['binding_type', 'type']);
 
 /** The table's name, for FROM clauses. */
 export function tableSql(table: Table): Prisma.Sql {
@@ -89,7 +91,7 @@ export function fieldsOf(table: Table): readonly string[] {
  */
 export function projection(table: Table, alias: Alias, prefix = ''): Prisma.Sql {
   const columns = Object.entries(TABLES[table].columns).map(
-    ([field, column]) => `${alias}.${column}${ENUM_COLUMNS.has(column) ? '::text' : ''} AS "${prefix}${field}"`,
+    ([field, column]) => `${alias}.${column}${(TABLES[table].enums as readonly string[]).includes(column) ? '::text' : ''} AS "${prefix}${field}"`,
   );
   return Prisma.raw(columns.join(', '));
 }

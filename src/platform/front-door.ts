@@ -16,10 +16,7 @@ export type Refusal =
 
 /** One way into the gateway: it serves its own paths, and words the gates' refusals in its own error format. */
 export interface FrontDoor {
-  name: 'graphql' | 'rest';
   owns(pathname: string): boolean;
   serve(request: Request, facts: RequestFacts): Promise<Response>;
   refuse(refusal: Refusal): Response;
-  /** The path as logs may show it (personal data in it masked). */
-  logPath(pathname: string): string;
 }

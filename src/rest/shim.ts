@@ -47,14 +47,12 @@ export function createRestShim({ data, logger, publicUrl }: RestShimOptions): Fr
   }
 
   return {
-    name: 'rest',
     owns: (pathname) => pathname === REST_PREFIX || pathname.startsWith(`${REST_PREFIX}/`),
     serve,
     refuse: (refusal) => {
       const error = refusalError(refusal);
       return globalThis.Response.json(error.body(), { status: error.status, headers: error.headers });
     },
-    logPath: redactPath,
   };
 }
 
@@ -82,11 +80,4 @@ function toTwilioError(err: unknown, path: string, logger: Logger, requestId: st
   if (err instanceof BadInputError) return twilioErrors.invalidParameter(err.message);
   logger.error('unexpected error in the REST shim', { requestId, path, err });
   return new TwilioError(500, 20500, 'Internal Server Error');
-}
-
-/** User identities can appear in REST paths (`/Users/{identity}/…`); logs keep only SIDs. */
-export function redactPath(pathname: string): string {
-  return pathname.replace(/(\/Users\/)([^/]+)/, (_m, prefix: string, segment: string) =>
-    /^US[0-9a-f]{32}$/.test(segment) ? prefix + segment : `${prefix}[identity]`,
-  );
 }

@@ -36,3 +36,10 @@ function ownFields(error: Error): Record<string, unknown> {
   const { code, meta } = error as { code?: unknown; meta?: unknown };
   return { ...(code !== undefined ? { code } : {}), ...(meta !== undefined ? { meta } : {}) };
 }
+
+/** User identities can appear in request paths (REST's `/Users/{identity}/…`); access logs keep only SIDs. */
+export function redactPath(pathname: string): string {
+  return pathname.replace(/(\/Users\/)([^/]+)/, (_m, prefix: string, segment: string) =>
+    /^US[0-9a-f]{32}$/.test(segment) ? prefix + segment : `${prefix}[identity]`,
+  );
+}

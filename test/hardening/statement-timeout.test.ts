@@ -83,7 +83,7 @@ describe.skipIf(!onPostgres)('on Postgres', () => {
     expect(ms).toBeLessThan(5_000);
     expect(result.status).toBe(200);
     expect(result.body.errors).toEqual([
-      // The service and its first page are read by one statement (graphql/prefetch.ts): the error is the service's.
+      // The service and its first page are read by one statement (graphql/loading/prefetch.ts): the error is the service's.
       expect.objectContaining({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' }, path: ['service'] }),
     ]);
     expect(JSON.stringify(result.body)).not.toMatch(/timeout|cancel|SELECT|prisma|statement/i);

@@ -5,11 +5,9 @@ import { createGatewayYoga, GRAPHQL_PATH, type YogaOptions } from './yoga.js';
 export function createGraphQLDoor(options: YogaOptions): FrontDoor {
   const yoga = createGatewayYoga(options);
   return {
-    name: 'graphql',
     owns: (pathname) => pathname === GRAPHQL_PATH || pathname.startsWith(`${GRAPHQL_PATH}/`),
     serve: async (request, facts) => graphqlShaped(await yoga.fetch(request, facts)),
     refuse,
-    logPath: (pathname) => pathname,
   };
 }
 

@@ -23,7 +23,7 @@ export interface YogaOptions {
 }
 
 /** Yoga, with the gates' facts about each request as its server context. */
-export type GatewayYoga = YogaServerInstance<RequestFacts, GraphQLContext>;
+type GatewayYoga = YogaServerInstance<RequestFacts, GraphQLContext>;
 
 /** Builds the GraphQL endpoint (it never listens: the GraphQL front door hands it requests that passed the gates). */
 export function createGatewayYoga({ data, logger, limits, readAhead = true }: YogaOptions): GatewayYoga {
