@@ -47,8 +47,7 @@ export async function listCredentials(req: RestRequest): Promise<RestResult> {
 }
 
 export async function fetchCredential(req: RestRequest): Promise<RestResult> {
-  const sid = req.params.CredentialSid!;
-  const credential = isSid(sid, 'CR') ? await credentials.getCredential(req.data, req.caller.accountSid, sid) : null;
+  const credential = await credentials.getCredential(req.data, req.caller.accountSid, req.params.CredentialSid!);
   if (!credential) throw twilioErrors.notFound(req.path);
   return json(credentialBody(credential, req.origin));
 }

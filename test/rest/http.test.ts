@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { expectValid } from '../helpers/openapi.js';
+import { type Answer, expectTwilioError, restCall } from '../helpers/rest.js';
 import { basicAuth, listen, startTestServer, type TestServer, testLogger } from '../helpers/server.js';
 
 let t: TestServer;
@@ -26,29 +27,9 @@ afterAll(async () => {
   await t?.close();
 });
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: any;
-}
-
 /** One request to the server: `target` is a path (`/v2/…`) or an absolute URL. Account A's credentials unless told. */
-async function call(target: string, init: { method?: string; auth?: string | null; body?: string } = {}): Promise<Answer> {
-  const { method = 'GET', auth = t.scenario.a.authorization, body } = init;
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (auth) headers.authorization = auth;
-  if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
-  const response = await fetch(target.startsWith('/') ? `${t.baseUrl}${target}` : target, { method, headers, body });
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, body: parsed };
-}
+const call = (target: string, init: { method?: string; auth?: string | null; body?: string } = {}) =>
+  restCall(t.baseUrl, target, { ...init, auth: init.auth === undefined ? t.scenario.a.authorization : init.auth });
 
 /** A 200 list answer, validated against the schema. */
 async function list(target: string, kind: 'bindingList' | 'userBindingList' = 'bindingList', auth?: string) {
@@ -65,18 +46,7 @@ const tokenOf = (url: string) => new URL(url).searchParams.get('PageToken')!;
 /** Chat's message path: the request path without `/v2`. */
 const resource = (path: string) => path.replace(/^\/v2/, '');
 
-function expectError(answer: Answer, status: number, code: number, message?: string | RegExp) {
-  expect(answer.status, answer.text).toBe(status);
-  expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
-  const keys = status === 401 ? ['code', 'message', 'more_info', 'status', 'detail'] : ['code', 'message', 'more_info', 'status'];
-  expect(Object.keys(answer.body ?? {}), answer.text).toEqual(keys);
-  expect(answer.body.code, answer.text).toBe(code);
-  expect(answer.body.status).toBe(status);
-  expect(answer.body.more_info).toBe(`https://www.twilio.com/docs/errors/${code}`);
-  expect(typeof answer.body.message).toBe('string');
-  if (typeof message === 'string') expect(answer.body.message).toBe(message);
-  else if (message) expect(answer.body.message).toMatch(message);
-}
+const expectError = expectTwilioError;
 
 const expectNotFound = (answer: Answer, path: string) =>
   expectError(answer, 404, 20404, `The requested resource ${resource(new URL(path, 'http://x').pathname)} was not found`);

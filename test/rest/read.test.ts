@@ -16,6 +16,7 @@ import { createAccount } from '../../src/domain/accounts.js';
 import { newSid } from '../../src/domain/sids.js';
 import type { Credential, Service, User } from '../../src/generated/prisma/client.js';
 import { type BodyKind, expectValid } from '../helpers/openapi.js';
+import { type Answer, expectTwilioError, restCall } from '../helpers/rest.js';
 import { basicAuth, listen, startTestServer, type TestServer, testLogger } from '../helpers/server.js';
 
 let t: TestServer;
@@ -44,28 +45,9 @@ afterAll(async () => {
   await t?.close();
 });
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: any;
-}
-
 /** One request: `target` is a path (`/v2/…`) or an absolute URL. Account A's credentials unless told. */
-async function call(target: string, init: { method?: string; auth?: string | null } = {}): Promise<Answer> {
-  const { method = 'GET', auth = t.scenario.a.authorization } = init;
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (auth) headers.authorization = auth;
-  const response = await fetch(target.startsWith('/') ? `${t.baseUrl}${target}` : target, { method, headers });
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, body };
-}
+const call = (target: string, init: { method?: string; auth?: string | null } = {}) =>
+  restCall(t.baseUrl, target, { ...init, auth: init.auth === undefined ? t.scenario.a.authorization : init.auth });
 
 /** A 200 answer of `kind`, validated against the read excerpt. */
 async function ok(kind: BodyKind, target: string, auth?: string | null): Promise<any> {
@@ -76,16 +58,7 @@ async function ok(kind: BodyKind, target: string, auth?: string | null): Promise
   return answer.body;
 }
 
-function expectError(answer: Answer, status: number, code: number, message?: string) {
-  expect(answer.status, answer.text).toBe(status);
-  expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
-  const keys = status === 401 ? ['code', 'message', 'more_info', 'status', 'detail'] : ['code', 'message', 'more_info', 'status'];
-  expect(Object.keys(answer.body ?? {}), answer.text).toEqual(keys);
-  expect(answer.body.code).toBe(code);
-  expect(answer.body.status).toBe(status);
-  expect(answer.body.more_info).toBe(`https://www.twilio.com/docs/errors/${code}`);
-  if (message !== undefined) expect(answer.body.message).toBe(message);
-}
+const expectError = expectTwilioError;
 
 const expectNotFound = (answer: Answer, path: string) => expectError(answer, 404, 20404, `The requested resource ${path.replace(/^\/v2/, '')} was not found`);
 const expectInvalidToken = (answer: Answer) => expectError(answer, 400, 21481, 'Invalid PageToken');
