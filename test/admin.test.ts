@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminHandler } from '../src/admin/channel.js';
-import { AUDIT_LIMIT_DEFAULT, COMMANDS, executeCommand, UsageError } from '../src/admin/commands.js';
+import { AUDIT_LIMIT_DEFAULT } from '../src/admin/commands/audit.js';
+import { COMMANDS, executeCommand, UsageError } from '../src/admin/commands.js';
 import { createAccount, createApiKey, listAccounts, listApiKeys, revokeApiKey, rotateAuthToken } from '../src/domain/accounts.js';
 import { listDeletions } from '../src/domain/audit.js';
 import { deleteBinding } from '../src/domain/bindings.js';
+import { createCredential, getCredential, listCredentials } from '../src/domain/credentials.js';
 import type { DataContext } from '../src/domain/data-context.js';
-import { NotFoundError } from '../src/domain/errors.js';
+import { BadInputError, NotFoundError } from '../src/domain/errors.js';
 import { CursorCodec } from '../src/domain/paging.js';
+import { createService, getServices, listServicesForOperator } from '../src/domain/services.js';
 import { newSid } from '../src/domain/sids.js';
 import { ChannelError } from '../src/platform/admin-protocol.js';
 import { silentLogger } from '../src/platform/logger.js';
@@ -192,6 +195,102 @@ describe('deletion audit trail', () => {
   });
 });
 
+describe('services and credentials for operators', () => {
+  /** The refusal `promise` ends with. */
+  const refusal = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (e: unknown) => e as Error & { argument?: string },
+    );
+
+  it('creates a service in an account, with a random SID or a kept one; a taken or malformed SID and an unknown account are refused', async () => {
+    const { sid: accountSid } = await createAccount(db.prisma, { friendlyName: 'Starting without Twilio' });
+    const fresh = await createService(db.prisma, { accountSid, friendlyName: 'Fresh' });
+    expect(fresh).toMatchObject({ sid: expect.stringMatching(/^IS[0-9a-f]{32}$/), accountSid, friendlyName: 'Fresh' });
+    expect(fresh.dateUpdated).toEqual(fresh.dateCreated);
+
+    const kept = newSid('IS');
+    const dateCreated = new Date('2019-03-04T05:06:07.000Z');
+    expect(await createService(db.prisma, { accountSid, friendlyName: 'Kept', sid: kept, dateCreated })).toMatchObject({ sid: kept, dateCreated });
+    expect((await getServices(data, accountSid, [fresh.sid, kept])).map((s) => s.sid).sort()).toEqual([fresh.sid, kept].sort());
+
+    // Taken, whichever account asks; the existing row is untouched.
+    for (const owner of [accountSid, scenario.b.sid]) {
+      const taken = await refusal(createService(db.prisma, { accountSid: owner, friendlyName: 'Again', sid: kept }));
+      expect(taken).toBeInstanceOf(BadInputError);
+      expect(taken).toMatchObject({ message: `Service ${kept} already exists`, argument: 'sid' });
+    }
+    expect(await db.prisma.service.findUniqueOrThrow({ where: { sid: kept } })).toMatchObject({ accountSid, friendlyName: 'Kept' });
+
+    for (const sid of ['IS123', newSid('CR'), kept.toUpperCase()]) {
+      expect(await refusal(createService(db.prisma, { accountSid, friendlyName: 'Bad', sid }))).toMatchObject({ name: 'BadInputError', argument: 'sid' });
+    }
+    const missing = newSid('AC');
+    const notFound = await refusal(createService(db.prisma, { accountSid: missing, friendlyName: 'Orphan' }));
+    expect(notFound).toBeInstanceOf(NotFoundError);
+    expect(notFound!.message).toBe(`Account ${missing} was not found`);
+  });
+
+  it('refuses a taken SID inside a transaction without aborting it', async () => {
+    const taken = scenario.a.services[0]!.sid;
+    const count = await db.prisma.$transaction(async (tx) => {
+      await expect(createService(tx, { accountSid: scenario.a.sid, friendlyName: 'Dup', sid: taken })).rejects.toBeInstanceOf(BadInputError);
+      return tx.service.count({ where: { sid: taken } }); // the transaction still works
+    });
+    expect(count).toBe(1);
+  });
+
+  it('lists services across accounts or for one, with their binding counts summed over types', async () => {
+    const all = await listServicesForOperator(db.prisma);
+    const actual = await db.prisma.binding.groupBy({ by: ['serviceSid'], _count: { _all: true } });
+    const counted = new Map(actual.map((g) => [g.serviceSid, g._count._all]));
+    expect(all.length).toBe(await db.prisma.service.count());
+    for (const s of all) expect(s.bindingCount, s.sid).toBe(counted.get(s.sid) ?? 0);
+    const big = all.find((s) => s.sid === scenario.a.services[0]!.sid)!;
+    expect(big.bindingCount).toBeGreaterThan(0);
+    expect(Object.keys(big).sort()).toEqual(['accountSid', 'bindingCount', 'dateCreated', 'friendlyName', 'sid']);
+    // By account, then oldest first.
+    const order = all.map((s) => `${s.accountSid} ${s.dateCreated.toISOString()} ${s.sid}`);
+    expect(order).toEqual([...order].sort());
+
+    const b = await listServicesForOperator(db.prisma, { accountSid: scenario.b.sid });
+    expect(b.map((s) => s.sid)).toEqual(scenario.b.services.map((s) => s.sid));
+
+    const { sid: empty } = await createAccount(db.prisma, { friendlyName: 'No services' });
+    expect(await listServicesForOperator(db.prisma, { accountSid: empty })).toEqual([]);
+    await expect(listServicesForOperator(db.prisma, { accountSid: newSid('AC') })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('records push credentials without secrets: type, name, sandbox (apn only), random or kept SID', async () => {
+    const { sid: accountSid } = await createAccount(db.prisma, { friendlyName: 'Credentials' });
+    const apn = await createCredential(db.prisma, { accountSid, type: 'apn', friendlyName: 'iOS dev', sandbox: true });
+    const kept = newSid('CR');
+    const fcm = await createCredential(db.prisma, { accountSid, type: 'fcm', sid: kept });
+    expect(apn).toMatchObject({ sid: expect.stringMatching(/^CR[0-9a-f]{32}$/), accountSid, type: 'apn', friendlyName: 'iOS dev', sandbox: true });
+    expect(fcm).toMatchObject({ sid: kept, accountSid, type: 'fcm', friendlyName: null, sandbox: false });
+    // The columns are all there is: nothing secret.
+    expect(Object.keys(fcm).sort()).toEqual(['accountSid', 'dateCreated', 'dateUpdated', 'friendlyName', 'sandbox', 'sid', 'type']);
+    expect(await getCredential(data, accountSid, kept)).toEqual(fcm);
+    expect(await getCredential(data, scenario.a.sid, kept)).toBeNull();
+    expect((await listCredentials(data, accountSid, { first: 10 })).rows.map((c) => c.sid)).toEqual([apn.sid, kept].sort());
+
+    const cases: Array<[Parameters<typeof createCredential>[1], string, RegExp]> = [
+      [{ accountSid, type: 'gcm', sid: kept }, 'sid', new RegExp(`^Credential ${kept} already exists$`)],
+      [{ accountSid: scenario.b.sid, type: 'fcm', sid: kept }, 'sid', /already exists/],
+      [{ accountSid, type: 'apn', sid: 'CR42' }, 'sid', /Not a credential SID/],
+      [{ accountSid, type: 'apns' as 'apn' }, 'type', /apn, gcm, fcm/],
+      [{ accountSid, type: 'gcm', sandbox: true }, 'sandbox', /Only apn credentials have a sandbox/],
+    ];
+    for (const [input, argument, message] of cases) {
+      const error = await refusal(createCredential(db.prisma, input));
+      expect(error, JSON.stringify(input)).toBeInstanceOf(BadInputError);
+      expect(error).toMatchObject({ argument, message: expect.stringMatching(message) });
+    }
+    expect(await db.prisma.credential.findUniqueOrThrow({ where: { sid: kept } })).toEqual(fcm);
+    await expect(createCredential(db.prisma, { accountSid: newSid('AC'), type: 'apn' })).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
 describe('the command table', () => {
   const run = (name: string, args: Record<string, unknown> = {}) => executeCommand(db.prisma, name, args);
 
@@ -234,6 +333,65 @@ describe('the command table', () => {
     expect(typeof audit.deletions[0]!.dateCreated).toBe('string');
   });
 
+  it('creates services and credentials and lists services; a taken SID is a usage error, an unknown account NOT_FOUND', async () => {
+    const { sid: accountSid } = await createAccount(db.prisma, { friendlyName: 'Commands for services' });
+    const service = (await run('service:create', { account: accountSid, friendlyName: 'Chat' })) as Record<string, string>;
+    expect(service).toEqual({ sid: expect.stringMatching(/^IS[0-9a-f]{32}$/), accountSid, friendlyName: 'Chat', dateCreated: expect.any(String) });
+    const kept = newSid('IS');
+    const unnamed = (await run('service:create', { account: accountSid, sid: kept })) as Record<string, string>;
+    expect(unnamed).toMatchObject({ sid: kept, friendlyName: expect.stringMatching(/^Service created \d{4}-/) });
+
+    const listed = (await run('service:list', { account: accountSid })) as { services: unknown[] };
+    expect(listed).toEqual({
+      services: [
+        { ...service, bindingCount: 0 },
+        { ...unnamed, bindingCount: 0 },
+      ],
+    });
+    expect(JSON.parse(JSON.stringify(listed))).toEqual(listed);
+    const everything = (await run('service:list')) as { services: Array<{ sid: string; bindingCount: number }> };
+    const big = scenario.a.services[0]!.sid;
+    expect(everything.services.find((s) => s.sid === big)!.bindingCount).toBe(await db.prisma.binding.count({ where: { serviceSid: big } }));
+
+    const credential = (await run('credential:create', { account: accountSid, type: 'apn', sandbox: 'true', friendlyName: 'iOS' })) as Record<string, unknown>;
+    expect(credential).toEqual({
+      sid: expect.stringMatching(/^CR[0-9a-f]{32}$/),
+      accountSid,
+      friendlyName: 'iOS',
+      type: 'apn',
+      sandbox: true,
+      dateCreated: expect.any(String),
+    });
+    const keptCr = newSid('CR');
+    expect(await run('credential:create', { account: accountSid, type: 'gcm', sandbox: 'false', sid: keptCr })).toMatchObject({
+      sid: keptCr,
+      friendlyName: null,
+      type: 'gcm',
+      sandbox: false,
+    });
+    expect(await getCredential(data, accountSid, keptCr)).toMatchObject({ type: 'gcm', sandbox: false });
+
+    for (const [name, args, message] of [
+      ['service:create', { account: accountSid, sid: kept }, `Service ${kept} already exists`],
+      ['service:create', { account: scenario.b.sid, sid: big }, `Service ${big} already exists`],
+      ['credential:create', { account: accountSid, type: 'fcm', sid: keptCr }, `Credential ${keptCr} already exists`],
+    ] as const) {
+      const error = await run(name, args).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UsageError);
+      expect((error as Error).message).toBe(message);
+    }
+    const missing = newSid('AC');
+    for (const [name, args] of [
+      ['service:create', { account: missing }],
+      ['service:list', { account: missing }],
+      ['credential:create', { account: missing, type: 'fcm' }],
+    ] as const) {
+      const error = await run(name, args).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NotFoundError);
+      expect((error as Error).message).toBe(`Account ${missing} was not found`);
+    }
+  });
+
   it.each([
     ['key:create', { account: 'ACnope', scope: 'read' }, /--account must be an account SID/],
     ['key:create', { account: newSid('SK'), scope: 'read' }, /--account must be an account SID/],
@@ -253,6 +411,20 @@ describe('the command table', () => {
     ['audit:list', { since: '2026-11-21T10:00:00' }, /--since must be/], // no zone: ambiguous
     ['audit:list', { since: '2026-13-45' }, /--since must be/],
     ['audit:list', { account: { sid: 'AC' } }, /--account needs a value/],
+    ['service:create', {}, /--account is required/],
+    ['service:create', { account: newSid('AC'), sid: 'IS123' }, /--sid must be a service SID \(IS followed by 32 lower-case hex digits\), got "IS123"/],
+    ['service:create', { account: newSid('AC'), sid: newSid('CR') }, /--sid must be a service SID/],
+    ['service:create', { account: newSid('AC'), friendlyName: '' }, /--friendly-name must be 1 to 64/],
+    ['service:list', { account: 'AC1' }, /--account must be an account SID/],
+    ['credential:create', { account: newSid('AC') }, /--type is required: apn \(APNs, iOS\), gcm or fcm/],
+    ['credential:create', { account: newSid('AC'), type: 'apns' }, /--type must be apn, gcm or fcm, got "apns"/],
+    ['credential:create', { account: newSid('AC'), type: 'APN' }, /--type must be apn, gcm or fcm/],
+    ['credential:create', { account: newSid('AC'), type: 'apn', sandbox: 'yes' }, /--sandbox must be true or false, got "yes"/],
+    ['credential:create', { account: newSid('AC'), type: 'apn', sandbox: 1 }, /--sandbox must be true or false, got 1/],
+    ['credential:create', { account: newSid('AC'), type: 'fcm', sandbox: 'true' }, /--sandbox true is for apn credentials only/],
+    ['credential:create', { account: newSid('AC'), type: 'apn', sid: newSid('IS') }, /--sid must be a credential SID/],
+    ['credential:create', { account: newSid('AC'), type: 'apn', secret: 'p8 key' }, /credential:create does not take --secret/],
+    ['credential:create', { type: 'apn' }, /--account is required/],
     ['no:such', {}, /unknown command/],
   ])('%s %j is refused: %s', async (name, args, message) => {
     const error = await run(name, args).catch((e: unknown) => e);
@@ -272,6 +444,9 @@ describe('the command table', () => {
       'key:create',
       'key:list',
       'key:revoke',
+      'service:create',
+      'service:list',
+      'credential:create',
       'audit:list',
     ]);
   });
@@ -284,6 +459,10 @@ describe('the command table', () => {
     expect((notFound as Error).message).toMatch(/API key SK[0-9a-f]{32} was not found/);
     const bad = await handler('key:create', { account: 'nope' }).catch((e: unknown) => e);
     expect((bad as ChannelError).code).toBe('BAD_INPUT');
+    const missing = await handler('service:create', { account: newSid('AC') }).catch((e: unknown) => e);
+    expect((missing as ChannelError).code).toBe('NOT_FOUND');
+    const taken = await handler('service:create', { account: scenario.a.sid, sid: scenario.b.services[0]!.sid }).catch((e: unknown) => e);
+    expect(taken).toMatchObject({ code: 'BAD_INPUT', message: `Service ${scenario.b.services[0]!.sid} already exists` });
     const unknown = await handler('drop:tables', {}).catch((e: unknown) => e);
     expect((unknown as ChannelError).code).toBe('BAD_INPUT');
     await expect(handler('account:list', {})).resolves.toMatchObject({ accounts: expect.any(Array) });

@@ -17,6 +17,7 @@ import { createAdminHandler } from '../src/admin/channel.js';
 import { openDatabase, quoteIdent } from '../src/db/database.js';
 import { silentLogger } from '../src/platform/logger.js';
 import { TEST_DATABASE_URL } from './helpers/db.js';
+import { restCall } from './helpers/rest.js';
 import { createScenario, type Scenario } from './helpers/scenario.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -279,6 +280,113 @@ function describeWithRunningGateway(mode: string, setup: () => { env: Env; scena
     );
 
     extra?.(() => gateway);
+
+    // After `extra`: its check that every command the gateway ran succeeded would see these refusals.
+    it(
+      'creates a service and push credentials that the REST shim serves at once; a taken SID and an unknown account are clear errors',
+      async () => {
+        const account = await cliJson(env, 'account:create', '--friendly-name', 'Starting without Twilio');
+        const auth = basic(account.sid, account.authToken);
+        const keptIS = `IS${randomBytes(16).toString('hex')}`;
+        const keptCR = `CR${randomBytes(16).toString('hex')}`;
+
+        const service = await cliJson(env, 'service:create', '--account', account.sid, '--friendly-name', 'Mobile chat');
+        expect(service).toEqual({
+          sid: expect.stringMatching(/^IS[0-9a-f]{32}$/),
+          accountSid: account.sid,
+          friendlyName: 'Mobile chat',
+          dateCreated: expect.any(String),
+        });
+        const kept = await cli(env, 'service:create', '--account', account.sid, '--sid', keptIS, '--friendly-name', 'Moved from Twilio');
+        expect(kept.code, kept.stderr).toBe(0);
+        expect(kept.stdout).toBe(`Created service ${keptIS} (Moved from Twilio) in account ${account.sid}\n  ServiceSid  ${keptIS}\n`);
+
+        const apn = await cliJson(
+          env,
+          'credential:create',
+          '--account',
+          account.sid,
+          '--type',
+          'apn',
+          '--sandbox',
+          'true',
+          '--friendly-name',
+          'iOS dev',
+          '--sid',
+          keptCR,
+        );
+        expect(apn).toEqual({ sid: keptCR, accountSid: account.sid, friendlyName: 'iOS dev', type: 'apn', sandbox: true, dateCreated: expect.any(String) });
+        const fcm = await cli(env, 'credential:create', '--account', account.sid, '--type=fcm');
+        expect(fcm.code, fcm.stderr).toBe(0);
+        const fcmSid = /^Created fcm credential (CR[0-9a-f]{32}) for account AC[0-9a-f]{32}\n/.exec(fcm.stdout)?.[1];
+        expect(fcm.stdout).toBe(
+          `Created fcm credential ${fcmSid} for account ${account.sid}\n  CredentialSid  ${fcmSid}\n  Type           fcm\n  Sandbox        false\n\n` +
+            'No certificate, key or server key is taken or stored: this gateway does not send pushes.\n',
+        );
+
+        // The running gateway serves them to the account's existing code.
+        const services = await restCall(gateway.baseUrl, '/v2/Services', { auth });
+        expect(services.status, services.text).toBe(200);
+        expect(services.body.services.map((s: any) => [s.sid, s.account_sid, s.friendly_name])).toEqual(
+          [
+            [service.sid, account.sid, 'Mobile chat'],
+            [keptIS, account.sid, 'Moved from Twilio'],
+          ].sort(),
+        );
+        const fetched = await restCall(gateway.baseUrl, `/v2/Services/${keptIS}`, { auth });
+        expect(fetched.status, fetched.text).toBe(200);
+        expect(fetched.body).toMatchObject({ sid: keptIS, account_sid: account.sid, friendly_name: 'Moved from Twilio' });
+        const credentials = await restCall(gateway.baseUrl, '/v2/Credentials', { auth });
+        expect(credentials.status, credentials.text).toBe(200);
+        expect(credentials.body.credentials.map((c: any) => [c.sid, c.type, c.sandbox, c.friendly_name])).toEqual(
+          [
+            [keptCR, 'apn', 'True', 'iOS dev'],
+            [fcmSid, 'fcm', 'False', null],
+          ].sort(),
+        );
+        // Another account sees none of it.
+        const foreign = await restCall(gateway.baseUrl, `/v2/Credentials/${keptCR}`, { auth: scenario.b.authorization });
+        expect(foreign.status).toBe(404);
+
+        // service:list, as JSON and as a table.
+        const listed = await cliJson(env, 'service:list', '--account', account.sid);
+        expect(listed).toEqual({ services: [{ ...service, bindingCount: 0 }, expect.objectContaining({ sid: keptIS, bindingCount: 0 })] });
+        const { a } = scenario;
+        const table = await cli(env, 'service:list');
+        expect(table.code, table.stderr).toBe(0);
+        expect(table.stdout.split('\n')[0]).toMatch(/^SID\s+ACCOUNT\s+CREATED\s+BINDINGS\s+NAME$/);
+        expect(table.stdout).toMatch(new RegExp(`\\n${keptIS}\\s+${account.sid}\\s+\\S+Z\\s+0\\s+Moved from Twilio\\n`));
+        const bigBindings = await restCall(gateway.baseUrl, `/v2/Services/${a.services[0]!.sid}/Bindings?PageSize=1000`, { auth: a.authorization });
+        const bigCount = String(bigBindings.body.bindings.length);
+        expect(table.stdout).toMatch(new RegExp(`\\n${a.services[0]!.sid}\\s+${a.sid}\\s+\\S+Z\\s+${bigCount}\\s`));
+
+        // Refusals: a taken SID (even another account's) is a usage error, an unknown account is not found.
+        const missing = `AC${randomBytes(16).toString('hex')}`;
+        const [takenIS, foreignIS, takenCR, noAccount, noAccountList] = await Promise.all([
+          cli(env, 'service:create', '--account', account.sid, '--sid', keptIS),
+          cli(env, 'service:create', '--account', a.sid, '--sid', keptIS),
+          cli(env, 'credential:create', '--account', account.sid, '--type', 'gcm', '--sid', keptCR),
+          cli(env, 'credential:create', '--account', missing, '--type', 'gcm'),
+          cli(env, 'service:list', '--account', missing),
+        ]);
+        for (const exit of [takenIS, foreignIS]) {
+          expect(exit.code).toBe(2);
+          expect(exit.stderr).toMatch(new RegExp(`^error: Service ${keptIS} already exists\\nusage: npm run cli -- service:create `));
+          expect(exit.stdout).toBe('');
+        }
+        expect(takenCR.code).toBe(2);
+        expect(takenCR.stderr).toMatch(new RegExp(`^error: Credential ${keptCR} already exists\\n`));
+        for (const exit of [noAccount, noAccountList]) {
+          expect(exit.code).toBe(1);
+          expect(exit.stderr).toBe(`error: Account ${missing} was not found\n`);
+          expect(exit.stdout).toBe('');
+        }
+        // Nothing changed.
+        expect((await restCall(gateway.baseUrl, '/v2/Services', { auth })).body.services).toHaveLength(2);
+        expect((await restCall(gateway.baseUrl, '/v2/Credentials', { auth })).body.credentials).toHaveLength(2);
+      },
+      SLOW,
+    );
   });
 }
 
@@ -362,6 +470,25 @@ describe('embedded database (DATA_DIR)', () => {
         [['key:list', '--scope', 'read'], /^error: key:list does not take --scope/],
         [['audit:list', '--limit', '0'], /^error: --limit must be an integer from 1 to 1000/],
         [['audit:list', '--since', 'last week'], /^error: --since must be/],
+        [['service:create'], /^error: --account is required/],
+        [
+          ['service:create', '--account', `AC${'1'.repeat(32)}`, '--sid', 'IS42'],
+          /^error: --sid must be a service SID \(IS followed by 32 lower-case hex digits\), got "IS42"\n/,
+        ],
+        [
+          ['credential:create', '--account', `AC${'1'.repeat(32)}`, '--type', 'voip'],
+          /^error: --type must be apn, gcm or fcm, got "voip"\nusage: npm run cli -- credential:create --account AC… --type apn\|gcm\|fcm/,
+        ],
+        [
+          ['credential:create', '--account', `AC${'1'.repeat(32)}`, '--type', 'apn', '--sandbox', 'yes'],
+          /^error: --sandbox must be true or false, got "yes"\n/,
+        ],
+        [['credential:create', '--account', `AC${'1'.repeat(32)}`, '--type', 'gcm', '--sandbox=true'], /^error: --sandbox true is for apn credentials only/],
+        [['credential:create', '--account', `AC${'1'.repeat(32)}`, '--type', 'fcm', '--sid', `IS${'1'.repeat(32)}`], /^error: --sid must be a credential SID/],
+        [
+          ['credential:create', '--account', `AC${'1'.repeat(32)}`, '--type', 'apn', '--key-file', 'AuthKey.p8'],
+          /^error: credential:create does not take --key-file/,
+        ],
       ];
       const exits = await Promise.all(cases.map(([args]) => cli(none, ...args)));
       for (const [i, [args, message]] of cases.entries()) {
@@ -374,6 +501,9 @@ describe('embedded database (DATA_DIR)', () => {
       expect(help.code).toBe(0);
       expect(help.stdout).toContain('account:rotate-token --account AC…');
       expect(help.stdout).toContain('key:create --account AC… --scope read|read-write [--friendly-name NAME]');
+      expect(help.stdout).toContain('service:create --account AC… [--friendly-name NAME] [--sid IS…]');
+      expect(help.stdout).toContain('credential:create --account AC… --type apn|gcm|fcm [--friendly-name NAME] [--sandbox true|false] [--sid CR…]');
+      expect(help.stdout).toMatch(/no secrets are taken or stored \(the gateway sends no pushes\)/);
 
       // A read on a folder without a database says so and creates nothing.
       const exit = await cli(none, 'key:list');
