@@ -15,5 +15,7 @@ describe('schema.graphql', () => {
       /bindings\(after: String, before: String, bindingType: \[BindingType!\], first: Int, identity: \[String!\], last: Int\): ServiceBindingsConnection!/,
     );
     expect(sdl).toMatch(/deleteBinding\(input: DeleteBindingInput!\): DeleteBindingPayload!/);
+    expect(sdl).toMatch(/registerBinding\(input: RegisterBindingInput!\): RegisterBindingPayload!/);
+    expect(sdl).toMatch(/type RegisterBindingPayload \{[^}]*binding: Binding![^}]*created: Boolean![^}]*\}/);
   });
 });

@@ -10,6 +10,8 @@ export const SID_PREFIX = {
   apiKey: 'SK',
   /** An entry of the deletion audit trail. */
   deletion: 'DL',
+  /** An entry of the registration audit trail. */
+  registration: 'RG',
 } as const;
 
 export type SidKind = keyof typeof SID_PREFIX;

@@ -52,6 +52,9 @@ type Documents = {
     "\n  query PagingUserBindings($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    node(id: $id) {\n      __typename\n      ... on User {\n        bindings(first: $first, after: $after, last: $last, before: $before) {\n          edges { cursor node { sid } }\n          pageInfo { ...PageInfoFields }\n        }\n      }\n    }\n  }\n": typeof types.PagingUserBindingsDocument,
     "\n  query PagingServices($first: Int, $after: String, $last: Int, $before: String) {\n    services(first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { sid } }\n      pageInfo { ...PageInfoFields }\n    }\n  }\n": typeof types.PagingServicesDocument,
     "\n  query PagingServiceUsers($sid: String!, $first: Int, $after: String, $last: Int, $before: String) {\n    service(sid: $sid) {\n      users(first: $first, after: $after, last: $last, before: $before) {\n        edges { cursor node { sid } }\n        pageInfo { ...PageInfoFields }\n      }\n    }\n  }\n": typeof types.PagingServiceUsersDocument,
+    "\n  mutation RegisterBinding($input: RegisterBindingInput!) {\n    registerBinding(input: $input) {\n      created\n      clientMutationId\n      binding { ...BindingFields }\n    }\n  }\n": typeof types.RegisterBindingDocument,
+    "\n  mutation RegisterBindingWithTotals($input: RegisterBindingInput!) {\n    registerBinding(input: $input) {\n      created\n      binding {\n        sid\n        service { bindings(first: 1) { totalCount } users(first: 1) { totalCount } }\n        user { bindings(first: 100) { totalCount nodes { sid } } }\n      }\n    }\n  }\n": typeof types.RegisterBindingWithTotalsDocument,
+    "\n  query RegisterTotals($service: String!) {\n    service(sid: $service) {\n      bindings(first: 1) { totalCount }\n      fcm: bindings(first: 1, bindingType: [FCM]) { totalCount }\n      users(first: 1) { totalCount }\n    }\n  }\n": typeof types.RegisterTotalsDocument,
 };
 const documents: Documents = {
     "\n  query AuthWhoAmI { account { sid } }\n": types.AuthWhoAmIDocument,
@@ -92,6 +95,9 @@ const documents: Documents = {
     "\n  query PagingUserBindings($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    node(id: $id) {\n      __typename\n      ... on User {\n        bindings(first: $first, after: $after, last: $last, before: $before) {\n          edges { cursor node { sid } }\n          pageInfo { ...PageInfoFields }\n        }\n      }\n    }\n  }\n": types.PagingUserBindingsDocument,
     "\n  query PagingServices($first: Int, $after: String, $last: Int, $before: String) {\n    services(first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { sid } }\n      pageInfo { ...PageInfoFields }\n    }\n  }\n": types.PagingServicesDocument,
     "\n  query PagingServiceUsers($sid: String!, $first: Int, $after: String, $last: Int, $before: String) {\n    service(sid: $sid) {\n      users(first: $first, after: $after, last: $last, before: $before) {\n        edges { cursor node { sid } }\n        pageInfo { ...PageInfoFields }\n      }\n    }\n  }\n": types.PagingServiceUsersDocument,
+    "\n  mutation RegisterBinding($input: RegisterBindingInput!) {\n    registerBinding(input: $input) {\n      created\n      clientMutationId\n      binding { ...BindingFields }\n    }\n  }\n": types.RegisterBindingDocument,
+    "\n  mutation RegisterBindingWithTotals($input: RegisterBindingInput!) {\n    registerBinding(input: $input) {\n      created\n      binding {\n        sid\n        service { bindings(first: 1) { totalCount } users(first: 1) { totalCount } }\n        user { bindings(first: 100) { totalCount nodes { sid } } }\n      }\n    }\n  }\n": types.RegisterBindingWithTotalsDocument,
+    "\n  query RegisterTotals($service: String!) {\n    service(sid: $service) {\n      bindings(first: 1) { totalCount }\n      fcm: bindings(first: 1, bindingType: [FCM]) { totalCount }\n      users(first: 1) { totalCount }\n    }\n  }\n": types.RegisterTotalsDocument,
 };
 
 /**
@@ -260,6 +266,18 @@ export function graphql(source: "\n  query PagingServices($first: Int, $after: S
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query PagingServiceUsers($sid: String!, $first: Int, $after: String, $last: Int, $before: String) {\n    service(sid: $sid) {\n      users(first: $first, after: $after, last: $last, before: $before) {\n        edges { cursor node { sid } }\n        pageInfo { ...PageInfoFields }\n      }\n    }\n  }\n"): (typeof documents)["\n  query PagingServiceUsers($sid: String!, $first: Int, $after: String, $last: Int, $before: String) {\n    service(sid: $sid) {\n      users(first: $first, after: $after, last: $last, before: $before) {\n        edges { cursor node { sid } }\n        pageInfo { ...PageInfoFields }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RegisterBinding($input: RegisterBindingInput!) {\n    registerBinding(input: $input) {\n      created\n      clientMutationId\n      binding { ...BindingFields }\n    }\n  }\n"): (typeof documents)["\n  mutation RegisterBinding($input: RegisterBindingInput!) {\n    registerBinding(input: $input) {\n      created\n      clientMutationId\n      binding { ...BindingFields }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RegisterBindingWithTotals($input: RegisterBindingInput!) {\n    registerBinding(input: $input) {\n      created\n      binding {\n        sid\n        service { bindings(first: 1) { totalCount } users(first: 1) { totalCount } }\n        user { bindings(first: 100) { totalCount nodes { sid } } }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RegisterBindingWithTotals($input: RegisterBindingInput!) {\n    registerBinding(input: $input) {\n      created\n      binding {\n        sid\n        service { bindings(first: 1) { totalCount } users(first: 1) { totalCount } }\n        user { bindings(first: 100) { totalCount nodes { sid } } }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RegisterTotals($service: String!) {\n    service(sid: $service) {\n      bindings(first: 1) { totalCount }\n      fcm: bindings(first: 1, bindingType: [FCM]) { totalCount }\n      users(first: 1) { totalCount }\n    }\n  }\n"): (typeof documents)["\n  query RegisterTotals($service: String!) {\n    service(sid: $service) {\n      bindings(first: 1) { totalCount }\n      fcm: bindings(first: 1, bindingType: [FCM]) { totalCount }\n      users(first: 1) { totalCount }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -102,7 +102,7 @@ describe('invalid GraphQL', () => {
     const result = await t.graphql('{ node(id: "nope") { id } }');
     expect(result.status).toBe(200);
     expect(result.body.errors).toEqual([
-      expect.objectContaining({ message: expect.stringContaining('is not a valid ID'), extensions: { code: 'BAD_USER_INPUT' } }),
+      expect.objectContaining({ message: expect.stringContaining('is not a valid ID'), extensions: { code: 'BAD_USER_INPUT', argument: 'id' } }),
     ]);
   });
 });

@@ -7,7 +7,8 @@
  * Properties, for every response:
  * - status < 500; no error-level log line (an unexpected failure masked for the
  *   client is still a failure); a REST answer never 204 and a GraphQL answer
- *   never a non-null `deletedBindingId` (nothing may be deleted, see below);
+ *   never a non-null `deletedBindingId` nor a registered binding (nothing may
+ *   be deleted or registered, see below);
  * - REST (`/v2…`) errors are Twilio bodies: exactly {code, message, more_info,
  *   status} (+ `detail` on 401, only there), `status` = the HTTP status,
  *   `code` an integer, `more_info` = https://www.twilio.com/docs/errors/{code};
@@ -32,6 +33,13 @@
  * token or read-write key), every existing binding SID of X in the request is
  * replaced by a well-formed unknown SID. Those requests still run (404 /
  * NOT_FOUND); the number rewritten is printed.
+ *
+ * Registrations, likewise: `registerBinding` draws services, credentials,
+ * identities, endpoints and message types freely, and when a GraphQL request
+ * naming it carries a credential allowed to write in account X, every service
+ * SID of X in it is replaced by a well-formed unknown one (NOT_FOUND), so only
+ * the refusals run: read-only keys (FORBIDDEN), refused fields
+ * (BAD_USER_INPUT), the other account's services and credentials (NOT_FOUND).
  *
  * Environment: FUZZ_SEED (an integer, or "random"; fixed by default and
  * printed), FUZZ_SCALE (multiplies the run counts), FUZZ_PATH (a fast-check
@@ -146,6 +154,7 @@ const stats = {
   byStatus: new Map<string, number>(),
   byAuth: new Map<string, number>(),
   guarded: 0,
+  guardedRegistrations: 0,
   codeless: new Map<string, number>(),
   ms: { rest: 0, graphql: 0 } as Record<'rest' | 'graphql', number>,
 };
@@ -242,7 +251,7 @@ afterAll(async () => {
   console.log(
     `[fuzz] backend=${backend} seed=${SEED} requests: rest=${stats.sent.rest} (${(stats.ms.rest / 1000).toFixed(1)}s) ` +
       `graphql=${stats.sent.graphql} (${(stats.ms.graphql / 1000).toFixed(1)}s) total=${stats.sent.rest + stats.sent.graphql}; ` +
-      `deletes made safe by the guard: ${stats.guarded}`,
+      `deletes made safe by the guard: ${stats.guarded}, registrations: ${stats.guardedRegistrations}`,
   );
   console.log(`[fuzz] by template: ${JSON.stringify(Object.fromEntries(sorted(stats.byLabel)))}`);
   console.log(`[fuzz] by status: ${JSON.stringify(Object.fromEntries(sorted(stats.byStatus)))}`);
@@ -301,7 +310,7 @@ async function collectCursors() {
 
 /** Every table: row count and md5 of its rows, in a stable order. */
 async function snapshot(): Promise<Map<string, string>> {
-  const tables = ['accounts', 'services', 'users', 'credentials', 'bindings', 'api_keys', 'binding_deletions', 'server_secrets'];
+  const tables = ['accounts', 'services', 'users', 'credentials', 'bindings', 'api_keys', 'binding_deletions', 'binding_registrations', 'server_secrets'];
   const result = new Map<string, string>();
   for (const table of tables) {
     const [row] = await db.prisma.$queryRawUnsafe<Array<{ n: number; h: string }>>(
@@ -807,7 +816,7 @@ function jsonOf(v: GqlValue): unknown {
   return Object.fromEntries(Object.entries(v.obj).map(([k, x]) => [k, jsonOf(x)]));
 }
 
-type ArgKind = 'int' | 'cursor' | 'serviceSid' | 'id' | 'ids' | 'enumList' | 'stringList' | 'string' | 'mutationId' | 'input';
+type ArgKind = 'int' | 'cursor' | 'serviceSid' | 'id' | 'ids' | 'enumList' | 'stringList' | 'string' | 'mutationId' | 'input' | 'registration';
 const TYPES: Record<ArgKind, [string, ...string[]]> = {
   int: ['Int', 'Float', 'String', 'Int!', '[Int]', 'ID', 'Boolean', 'BigInt'],
   cursor: ['String', 'ID', 'Int', 'String!', '[String]'],
@@ -819,6 +828,7 @@ const TYPES: Record<ArgKind, [string, ...string[]]> = {
   string: ['String', 'ID', 'String!', 'Int'],
   mutationId: ['ID', 'String', 'Int'],
   input: ['DeleteBindingInput!', 'DeleteBindingInput', 'String!', 'BindingInput!'],
+  registration: ['RegisterBindingInput!', 'RegisterBindingInput', 'DeleteBindingInput!', 'String!'],
 };
 type ArgMode = 'inline' | 'var' | 'wrong-type' | 'undeclared' | 'missing';
 interface ArgPlan {
@@ -951,6 +961,39 @@ function graphqlArb(): fc.Arbitrary<FuzzRequest> {
     ),
     weighted(1, fc.constantFrom<GqlValue>({ obj: {} }, { obj: { id: unknown.binding, extra: 1 } }, { obj: { sid: unknown.binding } }, [], 'BS', null)),
   );
+  const credentialSids = [...a.credentials, ...b.credentials, unknown.credential];
+  const messageType = fc.constantFrom('new_message', 'added_to_channel', 'invited_to_channel', 'removed_from_channel');
+  const registrationFields = {
+    serviceSid: stringish(fc.constantFrom(...serviceSids)),
+    identity: stringish(fc.constantFrom(...identities, ...userSids), false),
+    bindingType: fc.oneof(
+      weighted(8, fc.constantFrom<GqlValue>({ enum: 'APN' }, { enum: 'GCM' }, { enum: 'FCM' })),
+      weighted(1, fc.constantFrom<GqlValue>({ enum: 'apn' }, { enum: 'SMS' }, 'FCM', ['APN'])),
+      weighted(1, junk),
+    ),
+    endpoint: fc.oneof(
+      weighted(4, fc.constantFrom('endpoint-1', 'endpoint-2', 'a'.repeat(64), 'é'.repeat(256), 'x'.repeat(513), 'TestUser-endpoint')),
+      weighted(4, text),
+      weighted(1, junk),
+    ),
+    credentialSid: stringish(fc.constantFrom(...credentialSids)),
+    messageTypes: fc.oneof(
+      weighted(6, fc.array(messageType, { maxLength: 5 })),
+      weighted(2, fc.array(fc.oneof(messageType, text), { maxLength: 5 })),
+      weighted(1, fc.array(fc.constant('x'.repeat(200)), { minLength: 100, maxLength: 300 })),
+      weighted(1, junk),
+    ),
+    clientMutationId: fc.oneof(text, junk),
+  };
+  const registrationObject: fc.Arbitrary<GqlValue> = fc.oneof(
+    weighted(
+      8,
+      fc
+        .tuple(fc.record(registrationFields), fc.option(fc.constantFrom(...Object.keys(registrationFields)), { freq: 6, nil: undefined }))
+        .map(([fields, dropped]): GqlValue => ({ obj: Object.fromEntries(Object.entries(fields).filter(([k]) => k !== dropped)) as Record<string, GqlValue> })),
+    ),
+    weighted(1, fc.constantFrom<GqlValue>({ obj: {} }, { obj: { id: unknown.binding } }, [], 'IS', null)),
+  );
 
   const valuesOf: Record<ArgKind, fc.Arbitrary<GqlValue>> = {
     int,
@@ -963,6 +1006,7 @@ function graphqlArb(): fc.Arbitrary<FuzzRequest> {
     string: stringish(fc.constantFrom(...identities, ...userSids)),
     mutationId: fc.oneof(text, junk),
     input: inputObject,
+    registration: registrationObject,
   };
   const mode: fc.Arbitrary<ArgMode> = fc.oneof(
     weighted(14, fc.constant<ArgMode>('inline')),
@@ -1107,6 +1151,17 @@ function graphqlArb(): fc.Arbitrary<FuzzRequest> {
       }),
     ),
     weighted(
+      4,
+      fc.tuple(plan('registration'), fc.integer({ min: 1, max: 3 })).map(([input, copies]) => {
+        const r = new Render();
+        const fieldsSel =
+          '{ created clientMutationId binding { sid identity endpoint bindingType messageTypes dateUpdated user { sid identity } service { sid } credential { sid type } } }';
+        const parts: string[] = [];
+        for (let i = 0; i < copies; i++) parts.push(`r${i}: registerBinding${r.args([['input', 'registration', input]])} ${fieldsSel}`);
+        return op('registerBinding', r, 'mutation', parts.join(' '));
+      }),
+    ),
+    weighted(
       1,
       fc
         .constantFrom('account { sid friendlyName dateCreated dateUpdated id }', '__typename', 'account { __typename }')
@@ -1225,6 +1280,7 @@ function graphqlArb(): fc.Arbitrary<FuzzRequest> {
             'subscription S { account { sid } }',
             'mutation { account { sid } }',
             'query { deleteBinding }',
+            'query { registerBinding }',
           ),
           fc.oneof(fc.constantFrom<unknown>(undefined, 'A', 'B', 'C', '', null, 5, ['A'], { a: 1 }), text),
         )
@@ -1271,6 +1327,7 @@ function graphqlArb(): fc.Arbitrary<FuzzRequest> {
             'sid',
             'id',
             'deleteBinding',
+            'registerBinding',
             'input',
             '"str"',
             '"""block"""',
@@ -1533,8 +1590,13 @@ function bodyText(body: FuzzRequest['body']): string | undefined {
   return body.prefix + 'a'.repeat(Math.max(0, body.pad - body.prefix.length));
 }
 
-/** See the file comment: a request that could delete with a credential allowed to never names that account's bindings. */
-function guard(r: FuzzRequest): FuzzRequest {
+/**
+ * See the file comment: a request that could delete with a credential allowed
+ * to never names that account's bindings, and one that could register never
+ * names its services.
+ */
+function guard(original: FuzzRequest): FuzzRequest {
+  const r = guardRegistration(original);
   const method = new Request(ORIGIN, { method: r.method }).method.toUpperCase();
   const body = typeof r.body === 'string' ? r.body : '';
   const deleting =
@@ -1566,6 +1628,21 @@ function guard(r: FuzzRequest): FuzzRequest {
   }
   if (!changed) return r;
   stats.guarded++;
+  return { ...r, target, body: newBody };
+}
+
+function guardRegistration(r: FuzzRequest): FuzzRequest {
+  const body = typeof r.body === 'string' ? r.body : '';
+  if (!`${r.target}\n${body}`.includes('registerBinding')) return r;
+  const credential = credentialOf(r.headers);
+  if (!credential?.canDelete) return r;
+  const own = new Set(credential.account === 'A' ? w.a.services : w.b.services);
+  let changed = false;
+  const replace = (s: string) => s.replace(/IS[0-9a-f]{32}/g, (sid) => (own.has(sid) ? ((changed = true), w.unknown.service) : sid));
+  const target = replace(r.target);
+  const newBody = typeof r.body === 'string' ? replace(r.body) : r.body;
+  if (!changed) return r;
+  stats.guardedRegistrations++;
   return { ...r, target, body: newBody };
 }
 
@@ -1808,6 +1885,7 @@ function checkGraphql(o: Outcome): string[] {
     if (o.status === 401 && !(result.errors as Array<{ extensions?: { code?: string } }> | undefined)?.some((e) => e.extensions?.code === 'UNAUTHENTICATED'))
       problems.push('401 without UNAUTHENTICATED');
     if (/"deletedBindingId":"/.test(JSON.stringify(result))) problems.push('a binding was deleted');
+    if (/"created":(true|false)/.test(JSON.stringify(result))) problems.push('a binding was registered');
     if (result.data && !credentialOf(o.sent.headers) && JSON.stringify(result.data) !== 'null') problems.push('data without valid credentials');
     problems.push(...leakProblems(o, stringsOf(result)));
   }
@@ -1971,6 +2049,9 @@ describe(`fuzzing both front doors (${backend})`, () => {
     expect(
       check(fake('graphql', '/graphql', 200, JSON.stringify({ data: { deleteBinding: { deletedBindingId: w.a.bindings[0] } } }), { method: 'POST' })),
     ).toContain('a binding was deleted');
+    expect(
+      check(fake('graphql', '/graphql', 200, JSON.stringify({ data: { r0: { created: true, binding: { sid: w.a.bindings[0] } } } }), { method: 'POST' })),
+    ).toContain('a binding was registered');
     expect(
       check(fake('graphql', '/graphql', 200, JSON.stringify({ data: { account: { sid: w.a.sid } } }), { method: 'POST', auth: 'Bearer x' })).join(),
     ).toMatch(/data without valid credentials/);

@@ -47,4 +47,27 @@ describe('NUL characters in input', () => {
     expect(result.body.data?.service).toBeNull();
     expect(result.body.data?.real).toEqual({ bindings: { totalCount: 0, nodes: [] }, user: null });
   });
+
+  it('in registerBinding fields: BAD_USER_INPUT naming the field, nothing written', async () => {
+    const credentialSid = (await t.db.prisma.credential.findFirstOrThrow({ where: { accountSid: t.scenario.a.sid, type: 'fcm' } })).sid;
+    const valid = { serviceSid: IS, identity: 'nul@alpha.example', bindingType: 'FCM', endpoint: 'nul-device', credentialSid, messageTypes: ['new_message'] };
+    const bindings = await t.db.prisma.binding.count();
+    for (const [field, value] of [
+      ['serviceSid', `${IS}\u0000`],
+      ['identity', 'nul\u0000@alpha.example'],
+      ['endpoint', 'nul-device\u0000'],
+      ['credentialSid', `${credentialSid}\u0000`],
+      ['messageTypes[0]', ['new_message\u0000']],
+    ] as const) {
+      const key = field.replace('[0]', '');
+      const result = await t.graphql('mutation($input: RegisterBindingInput!) { registerBinding(input: $input) { created } }', {
+        input: { ...valid, [key]: value },
+      });
+      expect(
+        result.body.errors?.map((e) => e.extensions),
+        field,
+      ).toEqual([{ code: 'BAD_USER_INPUT', argument: `input.${field}` }]);
+    }
+    expect(await t.db.prisma.binding.count()).toBe(bindings);
+  });
 });

@@ -65,9 +65,11 @@ interface World {
     identity: string;
     binding: string;
     credential: string;
+    /** The credential's type, as GraphQL names it (APN, GCM, FCM). */
+    credentialType: string;
     apiKey: string;
   };
-  b: { account: string; service: string; user: string; identity: string; binding: string; credential: string };
+  b: { account: string; service: string; user: string; identity: string; binding: string; credential: string; credentialType: string };
   /** A's REST page tokens (PA…/PB…) from each of A's lists, plus A's GraphQL cursors as tokens. */
   aTokens: Array<{ label: string; value: string }>;
   /** A's GraphQL cursors from each of A's connections, plus A's REST page tokens as cursors. */
@@ -137,6 +139,7 @@ beforeAll(async () => {
       identity: aBinding.identity,
       binding: aBinding.sid,
       credential: aBinding.credentialSid!,
+      credentialType: aBinding.bindingType.toUpperCase(),
       apiKey: aKey.sid,
     },
     b: {
@@ -146,6 +149,7 @@ beforeAll(async () => {
       identity: bBinding.identity,
       binding: bBinding.sid,
       credential: bBinding.credentialSid!,
+      credentialType: bBinding.bindingType.toUpperCase(),
     },
     aTokens: [],
     aCursors: [],
@@ -789,6 +793,27 @@ const GQL_CASES: Record<string, GqlCase> = {
         check: expectErrors((cred) => (cred.scope === 'read' && x.id.startsWith('BS') ? 'FORBIDDEN' : 'NOT_FOUND'), null),
       })),
   },
+  'Mutation.registerBinding': {
+    // A's IDs as the service (with B's credential) and as the credential (in B's service). A read key is
+    // refused before anything is looked up; a sid of another kind is refused for its form, whoever owns it.
+    probes: (w, s) =>
+      (['serviceSid', 'credentialSid'] as const).flatMap((field) =>
+        [...aIds(w), { label: "A's API key", id: w.a.apiKey }].map((x) => {
+          const own = { serviceSid: w.b.service, credentialSid: w.b.credential };
+          const bindingType = field === 'credentialSid' && x.id === w.a.credential ? w.a.credentialType : w.b.credentialType;
+          const expected = x.id.startsWith(field === 'serviceSid' ? 'IS' : 'CR') ? 'NOT_FOUND' : 'BAD_USER_INPUT';
+          return {
+            label: `registerBinding(${field}: ${x.label})`,
+            query: `mutation($input: RegisterBindingInput!) { registerBinding(input: $input) { ${selection(s, s.getType('RegisterBindingPayload')!, 1)} } }`,
+            variables: {
+              input: { ...own, [field]: x.id, identity: 'probe@beta.example', bindingType, endpoint: 'probe-endpoint', messageTypes: ['new_message'] },
+            },
+            foreign: [x.id],
+            check: expectErrors((cred) => (cred.scope === 'read' ? 'FORBIDDEN' : expected), null),
+          };
+        }),
+      ),
+  },
 };
 
 function fieldInventory(s: GraphQLSchema) {
@@ -1061,9 +1086,10 @@ describe('GraphQL: every root field and every field with arguments × A IDs/curs
     expect(problems, problems.slice(0, 20).join('\n')).toEqual([]);
   });
 
-  it("left every row in place: B's deleteBinding with A's IDs removed nothing and audited nothing", async () => {
+  it("left every row in place: B's deleteBinding and registerBinding with A's IDs changed nothing and audited nothing", async () => {
     expect(await snapshot()).toBe(snapshotBefore);
     expect(await h.db.prisma.bindingDeletion.count()).toBe(0);
+    expect(await h.db.prisma.bindingRegistration.count()).toBe(0);
   });
 
   it("B deleting its own binding (the payload, every field) shows nothing of A's and audits B's", async () => {
@@ -1083,6 +1109,32 @@ describe('GraphQL: every root field and every field with arguments × A IDs/curs
     expect(await h.db.prisma.binding.count({ where: { accountSid: w.a.account } })).toBe(before);
     const audit = await h.db.prisma.bindingDeletion.findMany();
     expect(audit.map((d) => [d.accountSid, d.bindingSid])).toEqual([[w.b.account, own]]);
+  });
+
+  it("B registering a device of its own (the payload, every field) shows nothing of A's and audits B's", async () => {
+    const before = await h.db.prisma.binding.count({ where: { accountSid: w.a.account } });
+    const input = {
+      serviceSid: w.b.service,
+      credentialSid: w.b.credential,
+      bindingType: w.b.credentialType,
+      identity: w.b.identity,
+      endpoint: 'beta-registered-device',
+      messageTypes: ['new_message'],
+    };
+    const { r, leaks } = await sendGraphQL(
+      "registerBinding(B's own)",
+      `mutation($input: RegisterBindingInput!) { registerBinding(input: $input) { ${selection(schema, schema.getType('RegisterBindingPayload')!, 2)} } }`,
+      { input },
+      creds[1]!,
+      [],
+    );
+    expect(leaks).toEqual([]);
+    expect(r.json.errors).toBeUndefined();
+    expect(r.json.data.registerBinding.created).toBe(true);
+    expect(accountSids(r.json.data).every((sid) => sid === w.b.account)).toBe(true);
+    expect(await h.db.prisma.binding.count({ where: { accountSid: w.a.account } })).toBe(before);
+    const audit = await h.db.prisma.bindingRegistration.findMany();
+    expect(audit.map((d) => [d.accountSid, d.bindingSid])).toEqual([[w.b.account, r.json.data.registerBinding.binding.sid]]);
   });
 
   it('selected every field of every type of the schema in the documents sent', () => {

@@ -1,7 +1,7 @@
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { DomainError } from '../../domain/errors.js';
+import { BadInputError, DomainError } from '../../domain/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { GraphQLContext } from '../loading/context.js';
 
@@ -92,16 +92,18 @@ export function errorLoggingPlugin(logger: Logger): Plugin<GraphQLContext> {
 
 /**
  * The GraphQL words for an error: a domain error keeps its message and gets
- * its code; GraphQL's own errors pass; anything else is unexpected and only
- * says so (errorLoggingPlugin logged it in full).
+ * its code (and a BadInputError the argument or input field at fault, e.g.
+ * `input.identity`, as `argument`); GraphQL's own errors pass; anything else
+ * is unexpected and only says so (errorLoggingPlugin logged it in full).
  */
 export function maskError(error: unknown, message: string): Error {
   const original = error instanceof GraphQLError ? error.originalError : error;
   if (original instanceof DomainError && error instanceof GraphQLError) {
+    const argument = original instanceof BadInputError ? original.argument : undefined;
     return new GraphQLError(original.message, {
       nodes: error.nodes,
       path: error.path,
-      extensions: { code: original.code },
+      extensions: argument === undefined ? { code: original.code } : { code: original.code, argument },
     });
   }
   if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;

@@ -4,6 +4,7 @@ import { builder } from './builder.js';
 import './account.js';
 import './binding.js';
 import './credential.js';
+import './registration.js';
 import './service.js';
 import './user.js';
 
