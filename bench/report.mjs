@@ -275,6 +275,8 @@ export function renderMarkdown(r) {
     for (const [k, v] of bad) L.push(`- ${k}: ${v}`);
     L.push('');
   }
+  const imported = importSection();
+  if (imported) L.push(imported, '');
   const changes = changesSection();
   if (changes) L.push(changes.trim(), '');
   L.push('## Caveats');
@@ -291,6 +293,34 @@ export function renderMarkdown(r) {
   );
   L.push('');
   return `${L.join('\n')}\n`;
+}
+
+/**
+ * The `import` workload (`npm run bench:import`, results/import.json): its own
+ * run, so its own date and machine state.
+ */
+function importSection() {
+  let r;
+  try {
+    r = JSON.parse(readFileSync(fileURLToPath(new URL('results/import.json', import.meta.url)), 'utf8'));
+  } catch {
+    return '';
+  }
+  const L = ['## Import (`npm run bench:import`)', ''];
+  L.push(
+    `${r.date}: \`import:twilio\` of the bench account (${r.bindings.inserted + r.bindings.updated + r.bindings.unchanged} bindings) from a gateway serving it, ` +
+      'into an empty database on the same PostgreSQL server, then again with nothing to change. Importer, source gateway and PostgreSQL on this 2-core machine; ' +
+      'CPU seconds over the whole run (PostgreSQL: every postgres process, source reads and target writes together).',
+    '',
+  );
+  L.push('| Run | Seconds | Bindings/s | Pages | Statements/page | ms/page fetching | ms/page writing | CPU s importer | CPU s source | CPU s PostgreSQL |');
+  L.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const run of r.runs) {
+    L.push(
+      `| ${run.label} (concurrency ${run.concurrency}) | ${run.seconds} | ${run.bindingsPerSecond} | ${run.pages} | ${run.statementsPerPage} | ${run.fetchMsPerPage} | ${run.writeMsPerPage} | ${run.cpu.importerS} | ${run.cpu.sourceGatewayS} | ${run.cpu.postgresS} |`,
+    );
+  }
+  return L.join('\n');
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Database } from '../db/database.js';
 import { openConfiguredDatabase } from '../db/open-configured.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import { handleImportCommand, isImportCommand } from '../import/channel-store.js';
 import { askChannel, ChannelError, type ChannelHandler } from '../platform/admin-protocol.js';
 import type { Logger } from '../platform/logger.js';
 import { executeCommand, findCommand, UsageError } from './commands.js';
@@ -28,6 +29,7 @@ export function serveAdminChannel(db: Database, logger: Logger): void {
 
 export function createAdminHandler(prisma: PrismaClient, logger: Logger): ChannelHandler {
   return async (command, args) => {
+    if (isImportCommand(command)) return handleImportCommand(prisma, command, args);
     try {
       const result = await executeCommand(prisma, command, args);
       // Arguments are SIDs, names and filters; results (which hold secrets) are never logged.

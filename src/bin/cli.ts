@@ -1,5 +1,6 @@
 import { executeConfigured } from '../admin/channel.js';
 import { COMMANDS, type Command, findCommand, optionFlag, parseArgs, UsageError } from '../admin/commands.js';
+import { importFileCommand, importTwilioCommand } from '../import/cli.js';
 import { loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { runCli } from '../platform/run-cli.js';
@@ -11,6 +12,10 @@ import { runCli } from '../platform/run-cli.js';
 // errors go to stderr as `error: <message>` (status 1; 2 for usage errors).
 
 runCli(async () => {
+  const [name, ...rest] = process.argv.slice(2);
+  // The imports take repeatable flags and switches, and stream progress: their own parser and runner.
+  if (name === 'import:twilio') return importTwilioCommand(rest);
+  if (name === 'import:file') return importFileCommand(rest);
   let invocation: Invocation;
   try {
     invocation = parseArgv(process.argv.slice(2));
@@ -91,6 +96,10 @@ function usage(): string {
     '',
     'Commands:',
     ...COMMANDS.map((c) => `  ${`${c.name} ${c.usage}`.trimEnd()}\n      ${c.summary}`),
+    '  import:twilio [--from URL] [--service IS…]… [--prune] [--dry-run] [--keep-token] [--concurrency N]',
+    "      import an account's credentials, services, users and bindings from Twilio (see import:twilio --help)",
+    '  import:file PATH… [--dry-run]',
+    '      import export files: Twilio CLI JSON, REST list bodies or NDJSON (see import:file --help)',
     '',
     '--json prints the result as one line of JSON. The database is the one the gateway uses:',
     'DATABASE_URL when set, otherwise the embedded database in DATA_DIR (through the running',

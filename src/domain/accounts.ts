@@ -12,6 +12,8 @@ export interface CreateAccountInput {
   sid?: string;
   /** Defaults to now. */
   dateCreated?: Date;
+  /** A given auth token (an import keeping Twilio's); a fresh random one when absent. */
+  authToken?: string | undefined;
 }
 
 export interface CreatedAccount {
@@ -24,7 +26,7 @@ export interface CreatedAccount {
 export async function createAccount(prisma: AccountsDb, input: CreateAccountInput): Promise<CreatedAccount> {
   const sid = input.sid ?? newSid('AC');
   if (!isSid(sid, 'AC')) throw new Error(`not an account SID: ${JSON.stringify(sid)}`);
-  const authToken = newAuthToken();
+  const authToken = input.authToken ?? newAuthToken();
   const date = input.dateCreated ?? new Date();
   await prisma.account.create({
     data: { sid, friendlyName: input.friendlyName, authTokenHash: hashSecret(authToken), dateCreated: date, dateUpdated: date },

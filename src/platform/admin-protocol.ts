@@ -46,8 +46,8 @@ export class ChannelError extends Error {
 /** Runs one admin command for the channel; its result must be JSON-serialisable. */
 export type ChannelHandler = (command: string, args: Record<string, unknown>) => Promise<unknown>;
 
-/** Longest request line accepted; anything longer closes the connection. */
-const MAX_LINE_BYTES = 64 * 1024;
+/** Longest request line accepted; anything longer closes the connection. An import's page or file travels as one line. */
+const MAX_LINE_BYTES = 64 * 1024 * 1024;
 /** A connection idle this long is closed. */
 const IDLE_TIMEOUT_MS = 60_000;
 
