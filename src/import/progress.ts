@@ -56,6 +56,9 @@ export function jsonProgress(out: NodeJS.WritableStream, stats: ProgressStats): 
   };
 }
 
+/** Finished lists the live display keeps showing. */
+const RECENT_DONE = 6;
+
 interface ListLine {
   list: string;
   pages: number;
@@ -73,6 +76,21 @@ export function ttyProgress(out: NodeJS.WriteStream, stats: ProgressStats): Prog
   let lastDraw = 0;
   let lastRetry = '';
 
+  /** Lists in progress, and the last few finished: an account may have hundreds of services. */
+  const listLines = (): string[] => {
+    const all = [...lines.values()];
+    const done = all.filter((l) => l.done);
+    const hidden = Math.max(0, done.length - RECENT_DONE);
+    const recent = new Set(done.slice(hidden));
+    const rows = all
+      .filter((l) => !l.done || recent.has(l))
+      .map(
+        (l) =>
+          `  ${l.done ? '✓' : '…'} ${l.list.padEnd(44)} ${String(l.pages).padStart(6)} pages ${l.records.toLocaleString('en').padStart(11)} rows${l.note ? `  ${l.note}` : ''}`,
+      );
+    return hidden > 0 ? [`  ✓ ${hidden} more lists done`, ...rows] : rows;
+  };
+
   const render = (force = false) => {
     const now = performance.now();
     if (!force && now - lastDraw < 100) return;
@@ -82,15 +100,12 @@ export function ttyProgress(out: NodeJS.WriteStream, stats: ProgressStats): Prog
     const text = [
       `import: ${bindings.toLocaleString('en')} bindings, ${rate.toLocaleString('en')}/s, ${stats.requests} requests, ${stats.retries} retries, ${elapsed.toFixed(1)} s`,
       ...(lastRetry ? [`  last retry: ${lastRetry}`] : []),
-      ...[...lines.values()].map(
-        (l) =>
-          `  ${l.done ? '✓' : '…'} ${l.list.padEnd(44)} ${String(l.pages).padStart(6)} pages ${l.records.toLocaleString('en').padStart(11)} rows${l.note ? `  ${l.note}` : ''}`,
-      ),
+      ...listLines(),
     ];
     const width = out.columns || 120;
     let frame = drawn > 0 ? `\x1b[${drawn}A` : '';
     for (const line of text) frame += `\x1b[2K${line.slice(0, width - 1)}\n`;
-    out.write(frame);
+    out.write(`${frame}\x1b[J`);
     drawn = text.length;
   };
 
