@@ -10,12 +10,10 @@ import type { BeginRequest, BeginResult, Checkpoint, Counts, FinishRequest, Fini
  * PostgreSQL, and the one the running gateway uses for the CLI over the admin
  * channel on the embedded database (see channel-store.ts).
  *
- * Each page is one transaction: its rows (one multi-row statement per table,
- * the rows travelling as one JSON parameter), the checkpoint that says where
- * the next page starts, the run's heartbeat and, for a pruning run, the SIDs
- * seen. Statements per page: 1 for credentials, services and users, 2 for
- * bindings (missing users and displaced devices first). `npm run bench --
- * --workload import` measures the rate.
+ * Each page is one SQL statement (see `upsert`), so it is applied whole or not
+ * at all: its rows (travelling as one JSON parameter), the checkpoint that
+ * says where the next page starts, the run's heartbeat and, for a pruning
+ * run, the SIDs seen. `npm run bench:import` measures the rate.
  */
 
 /** A run whose owner has not written for this long is considered dead and may be taken over. */
@@ -49,13 +47,18 @@ async function begin(prisma: PrismaClient, request: BeginRequest): Promise<Begin
   const existing = await prisma.account.findUnique({ where: { sid: accountSid }, select: { sid: true } });
   if (request.dryRun) return { runId: 'dry-run', resumed: false, checkpoints: [], account: { created: !existing } };
 
+  let account: BeginResult['account'] = { created: false };
+  if (!existing) {
+    try {
+      const created = await createAccount(prisma, { sid: accountSid, friendlyName: request.accountName, authToken: request.authToken });
+      account = { created: true, ...(request.authToken ? {} : { authToken: created.authToken }) };
+    } catch (err) {
+      // Another import of this account created it a moment ago: the lock below decides which one runs.
+      if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002')) throw err;
+    }
+  }
   return prisma.$transaction(
     async (tx) => {
-      let account: BeginResult['account'] = { created: false };
-      if (!existing) {
-        const created = await createAccount(tx, { sid: accountSid, friendlyName: request.accountName, authToken: request.authToken });
-        account = { created: true, ...(request.authToken ? {} : { authToken: created.authToken }) };
-      }
       // Lock the account's run row (or its absence, via the account row) so two starts serialise.
       await tx.$queryRaw`SELECT sid FROM accounts WHERE sid = ${accountSid} FOR UPDATE`;
       const run = await tx.importRun.findUnique({ where: { accountSid } });
@@ -180,6 +183,9 @@ const utc = (column: string) => Prisma.raw(`(i.${column} AT TIME ZONE 'UTC')`);
 function upsert(request: Rows, input: string, bookkeeping: PageBookkeeping | undefined): Prisma.Sql {
   const { accountSid, serviceSid = null } = request;
   const gate = Prisma.sql`(SELECT ok FROM ok)`;
+  // The page's rows by primary key whatever the planner estimates: PGlite never analyzes, and without statistics it
+  // hash-joined the page with a scan of the whole table.
+  const bySid = Prisma.sql`t.sid = ANY (ARRAY(SELECT i.sid FROM i))`;
   let write: Prisma.Sql;
   let foreign: Prisma.Sql;
   let prelude = Prisma.empty;
@@ -193,7 +199,7 @@ function upsert(request: Rows, input: string, bookkeeping: PageBookkeeping | und
         WHERE t.account_sid = excluded.account_sid
           AND (t.friendly_name, t.type, t.sandbox, t.date_created, t.date_updated)
               IS DISTINCT FROM (excluded.friendly_name, excluded.type, excluded.sandbox, excluded.date_created, excluded.date_updated)`;
-      foreign = Prisma.sql`SELECT t.sid FROM credentials t JOIN i ON i.sid = t.sid WHERE t.account_sid <> ${accountSid}`;
+      foreign = Prisma.sql`SELECT t.sid FROM credentials t JOIN i ON i.sid = t.sid WHERE ${bySid} AND t.account_sid <> ${accountSid}`;
       break;
     case 'services':
       write = Prisma.sql`
@@ -202,7 +208,7 @@ function upsert(request: Rows, input: string, bookkeeping: PageBookkeeping | und
         ON CONFLICT (sid) DO UPDATE SET friendly_name = excluded.friendly_name, date_created = excluded.date_created, date_updated = excluded.date_updated
         WHERE t.account_sid = excluded.account_sid
           AND (t.friendly_name, t.date_created, t.date_updated) IS DISTINCT FROM (excluded.friendly_name, excluded.date_created, excluded.date_updated)`;
-      foreign = Prisma.sql`SELECT t.sid FROM services t JOIN i ON i.sid = t.sid WHERE t.account_sid <> ${accountSid}`;
+      foreign = Prisma.sql`SELECT t.sid FROM services t JOIN i ON i.sid = t.sid WHERE ${bySid} AND t.account_sid <> ${accountSid}`;
       break;
     case 'users':
       // A user is its identity within the service: one created here first (a
@@ -213,7 +219,7 @@ function upsert(request: Rows, input: string, bookkeeping: PageBookkeeping | und
         ON CONFLICT (service_sid, identity) DO UPDATE SET friendly_name = excluded.friendly_name,
           date_created = excluded.date_created, date_updated = excluded.date_updated
         WHERE (t.friendly_name, t.date_created, t.date_updated) IS DISTINCT FROM (excluded.friendly_name, excluded.date_created, excluded.date_updated)`;
-      foreign = Prisma.sql`SELECT t.sid FROM users t JOIN i ON i.sid = t.sid WHERE t.service_sid <> ${serviceSid} OR t.identity <> i.identity`;
+      foreign = Prisma.sql`SELECT t.sid FROM users t JOIN i ON i.sid = t.sid WHERE ${bySid} AND (t.service_sid <> ${serviceSid} OR t.identity <> i.identity)`;
       break;
     case 'bindings':
       prelude = bindingsPrelude(request, gate);
@@ -233,7 +239,7 @@ function upsert(request: Rows, input: string, bookkeeping: PageBookkeeping | und
           AND (t.endpoint, t.binding_type, t.credential_sid, t.message_types, t.date_created, t.date_updated)
               IS DISTINCT FROM (excluded.endpoint, excluded.binding_type, excluded.credential_sid, excluded.message_types, excluded.date_created, excluded.date_updated)`;
       foreign = Prisma.sql`SELECT t.sid FROM bindings t JOIN i ON i.sid = t.sid
-        WHERE t.account_sid <> ${accountSid} OR t.service_sid <> ${serviceSid} OR t.identity <> i.identity`;
+        WHERE ${bySid} AND (t.account_sid <> ${accountSid} OR t.service_sid <> ${serviceSid} OR t.identity <> i.identity)`;
       break;
   }
   const owned = bookkeeping
@@ -290,12 +296,15 @@ function bindingsPrelude(request: Rows, gate: Prisma.Sql): Prisma.Sql {
       ON CONFLICT DO NOTHING
     ),
     displaced AS (
-      -- binding_type compared as text: without statistics (PGlite never analyzes) the planner would look each row up in
-      -- the (service_sid, binding_type, sid) index and filter a third of the service's bindings per row; as text it
-      -- looks them up by identity (and endpoint), a handful of rows each.
-      DELETE FROM bindings t USING i
-      WHERE ${gate} AND t.account_sid = ${accountSid} AND t.service_sid = ${serviceSid} AND t.identity = i.identity AND t.endpoint = i.endpoint
-        AND t.binding_type::text = i.binding_type::text AND t.sid <> i.sid
+      -- Looked up row by row of the page (a scalar subquery is never turned into a join): planned as a join, without
+      -- statistics (PGlite never analyzes) it scanned the service's bindings once per row of the page. binding_type is
+      -- compared as text so that the lookup uses the identity's few rows, not the (service_sid, binding_type) index.
+      DELETE FROM bindings t
+      WHERE ${gate} AND t.account_sid = ${accountSid} AND t.sid = ANY (ARRAY(
+        SELECT (SELECT b.sid FROM bindings b
+                WHERE b.service_sid = ${serviceSid} AND b.identity = i.identity AND b.endpoint = i.endpoint
+                  AND b.binding_type::text = i.binding_type::text AND b.sid <> i.sid)
+        FROM i))
       RETURNING t.*
     ),
     displaced_audit AS (
