@@ -1,12 +1,26 @@
 import type { Database } from './db/database.js';
 import { serverSecret } from './db/server-secrets.js';
+import { isDatabaseUnavailable } from './db/unavailable.js';
 import type { DataContext } from './domain/data-context.js';
 import { CursorCodec } from './domain/paging.js';
 import { createGraphQLDoor } from './graphql/http/door.js';
+import { operationLabelOf } from './graphql/http/metrics-plugin.js';
 import { GRAPHQL_PATH } from './graphql/http/yoga.js';
 import { DEFAULT_LIMITS, DEFAULT_RATE_LIMIT, type Limits } from './platform/config.js';
+import { createFailureLog } from './platform/failure-log.js';
 import type { FrontDoor, Refusal, RequestFacts } from './platform/front-door.js';
+import { createHealth } from './platform/health.js';
 import type { Logger } from './platform/logger.js';
+import {
+  addMetricsSource,
+  enableMetrics,
+  METRICS_PATH,
+  metricsResponse,
+  NO_OPERATION,
+  recordRateLimited,
+  recordRequest,
+  runningImports,
+} from './platform/metrics.js';
 import { requestIdFrom } from './platform/request-id.js';
 import { createRestShim } from './rest/shim.js';
 import { createAuthenticator } from './security/auth.js';
@@ -19,6 +33,11 @@ import { redactPath } from './security/redact.js';
 export interface App {
   /** Answers any request of the gateway (both front doors), in-process. */
   fetch(request: Request): Promise<Response>;
+  /**
+   * Readiness turns false and every answer from now on carries
+   * `Connection: close`, so clients leave kept-alive connections.
+   */
+  beginShutdown(): void;
   close(): Promise<void>;
 }
 
@@ -30,6 +49,8 @@ export interface AppOptions {
   rateLimit?: Partial<RateLimiterSettings>;
   /** GraphQL `service(sid)` reads its first list in the same statement (default true; tests turn it off to compare answers with the plain path). */
   readAhead?: boolean;
+  /** METRICS_TOKEN: `/metrics` answers `Authorization: Bearer <token>`; metrics are off (not recorded, 404) when unset. */
+  metricsToken?: string | undefined;
 }
 
 /**
@@ -45,11 +66,24 @@ export async function createApp(db: Database, logger: Logger, options: AppOption
   const credentials = new CredentialCache();
   const authenticate = createAuthenticator(db.prisma, { cache: credentials });
   const rateLimiter = createRateLimiter({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit }, logger);
+  const failures = createFailureLog(logger);
   const doors: FrontDoor[] = [
-    createGraphQLDoor({ data, logger, limits, readAhead: options.readAhead }),
-    createRestShim({ data, logger, publicUrl: options.publicUrl }),
+    createGraphQLDoor({ data, logger, failures, limits, readAhead: options.readAhead }),
+    createRestShim({ data, logger, failures, publicUrl: options.publicUrl }),
   ];
   const stopListening = await listenForCredentialChanges(db, credentials, logger);
+  const health = createHealth(() => db.prisma.$queryRaw`SELECT 1`);
+  // Metrics are process-wide (see src/platform/metrics.ts): the scrape reads readiness and imports of the latest app.
+  const metricsToken = options.metricsToken;
+  if (metricsToken !== undefined) enableMetrics();
+  const stopMetrics =
+    metricsToken === undefined
+      ? () => {}
+      : addMetricsSource({
+          ready: async () => (await health.ready()).status === 200,
+          poolStats: db.poolStats,
+          runningImports: () => runningImports(db.prisma),
+        });
 
   /** The gates, then the door; a refusal in the door's words. */
   async function pass(door: FrontDoor, request: Request, requestId: string): Promise<Response | Refusal> {
@@ -58,7 +92,10 @@ export async function createApp(db: Database, logger: Logger, options: AppOption
     const caller = await authenticate(bounded.headers.get('authorization'));
     if (caller) {
       const verdict = await rateLimiter.consume(caller.credentialSid);
-      if (!verdict.allowed) return { reason: 'rate-limited', retryAfterSeconds: verdict.retryAfterSeconds };
+      if (!verdict.allowed) {
+        recordRateLimited(door.name);
+        return { reason: 'rate-limited', retryAfterSeconds: verdict.retryAfterSeconds };
+      }
     }
     const facts: RequestFacts = { requestId, caller };
     return door.serve(bounded, facts);
@@ -67,7 +104,10 @@ export async function createApp(db: Database, logger: Logger, options: AppOption
   async function serve(door: FrontDoor | undefined, request: Request, requestId: string): Promise<Response> {
     if (!door) {
       const { pathname } = new URL(request.url);
-      if (pathname === '/health') return Response.json({ status: 'ok' });
+      // `/health` is the older name of `/livez`, kept for existing probes.
+      if (pathname === '/livez' || pathname === '/health') return health.live();
+      if (pathname === '/readyz') return health.ready();
+      if (pathname === METRICS_PATH) return metricsResponse(request, metricsToken);
       return Response.json({ error: 'not found', graphql: GRAPHQL_PATH }, { status: 404 });
     }
     try {
@@ -76,6 +116,7 @@ export async function createApp(db: Database, logger: Logger, options: AppOption
     } catch (err) {
       // A client that hangs up while its body is read is not the gateway's failure.
       if (request.signal.aborted) logger.debug('client went away before its request was read', { requestId });
+      else if (isDatabaseUnavailable(err)) failures.unavailable(err, { requestId, door: door.name });
       else logger.error('request failed before reaching a front door', { requestId, err });
       return door.refuse({ reason: 'unavailable' });
     }
@@ -88,7 +129,10 @@ export async function createApp(db: Database, logger: Logger, options: AppOption
       const { pathname } = new URL(request.url);
       const door = doors.find((d) => d.owns(pathname));
       const response = await serve(door, request, requestId);
+      const operation = door?.name === 'graphql' ? operationLabelOf(response) : NO_OPERATION;
+      recordRequest(door?.name ?? 'other', operation, request.method, response.status, (performance.now() - started) / 1000);
       response.headers.set('x-request-id', requestId);
+      if (health.shuttingDown) response.headers.set('connection', 'close');
       logger.info('request', {
         requestId,
         method: request.method,
@@ -98,7 +142,9 @@ export async function createApp(db: Database, logger: Logger, options: AppOption
       });
       return withSecurityHeaders(response);
     },
+    beginShutdown: () => health.shutDown(),
     async close() {
+      stopMetrics();
       try {
         await stopListening();
       } finally {

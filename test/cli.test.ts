@@ -17,6 +17,7 @@ import { createAdminHandler } from '../src/admin/channel.js';
 import { openDatabase, quoteIdent } from '../src/db/database.js';
 import { silentLogger } from '../src/platform/logger.js';
 import { TEST_DATABASE_URL } from './helpers/db.js';
+import { killGateways, startGateway as startGatewayProcess } from './helpers/gateway-process.js';
 import { restCall } from './helpers/rest.js';
 import { createScenario, type Scenario } from './helpers/scenario.js';
 
@@ -34,6 +35,7 @@ function tempFolder(): string {
 }
 const children = new Set<ChildProcess>();
 afterAll(() => {
+  killGateways();
   for (const child of children) child.kill('SIGKILL');
   for (const dir of folders) rmSync(dir, { recursive: true, force: true });
 });
@@ -93,41 +95,15 @@ interface Gateway {
   stop(): Promise<number | null>;
 }
 
-/** `npm start` on a free port; resolves once its banner is out. */
+/** `npm start` on a free port, once its banner is out. */
 async function startGateway(env: Env): Promise<Gateway> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/main.ts'], {
-    cwd: REPO_ROOT,
-    env: childEnv({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', RATE_LIMIT_REQUESTS: '0', ...env }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the gateway did not start in time:\n${stdout}\n${stderr}`)), CHILD_TIMEOUT_MS);
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-      const match = /GraphiQL\s+(http:\/\/\S+)\/graphql/.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`the gateway exited (${code}) before it started:\n${stdout}\n${stderr}`));
-    });
-  });
+  const gateway = await startGatewayProcess(env);
   return {
-    baseUrl,
-    stderr: () => stderr,
-    async stop() {
-      child.kill('SIGTERM');
-      const code = await exited;
-      children.delete(child);
-      return code;
+    baseUrl: gateway.baseUrl,
+    stderr: gateway.stderr,
+    stop() {
+      gateway.child.kill('SIGTERM');
+      return gateway.exited;
     },
   };
 }

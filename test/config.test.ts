@@ -23,7 +23,26 @@ describe('loadConfig', () => {
       publicUrl: undefined,
       limits: DEFAULT_LIMITS,
       rateLimit: DEFAULT_RATE_LIMIT,
+      shutdownTimeoutSeconds: 10,
+      dbConnectTimeoutSeconds: 60,
+      metricsToken: undefined,
+      workers: 1,
     });
+  });
+
+  it('reads the operations settings and refuses what cannot work', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://localhost/db',
+      SHUTDOWN_TIMEOUT_SECONDS: '3',
+      DB_CONNECT_TIMEOUT_SECONDS: '0',
+      METRICS_TOKEN: 'a-long-enough-metrics-token',
+      WORKERS: '4',
+    });
+    expect(config).toMatchObject({ shutdownTimeoutSeconds: 3, dbConnectTimeoutSeconds: 0, metricsToken: 'a-long-enough-metrics-token', workers: 4 });
+    expect(configError({ WORKERS: '2' }).message).toMatch(/WORKERS above 1 needs DATABASE_URL/);
+    expect(configError({ WORKERS: '0' }).message).toMatch(/WORKERS must be an integer from 1/);
+    expect(configError({ METRICS_TOKEN: 'short' }).message).toMatch(/METRICS_TOKEN must be at least 16/);
+    expect(configError({ SHUTDOWN_TIMEOUT_SECONDS: '-1' }).message).toMatch(/SHUTDOWN_TIMEOUT_SECONDS must be an integer/);
   });
 
   it('treats empty and blank values as unset', () => {
@@ -42,7 +61,7 @@ describe('loadConfig', () => {
         DATA_DIR: 'var/gw',
         LOG_LEVEL: 'DEBUG',
       }),
-    ).toEqual({
+    ).toMatchObject({
       port: 8080,
       host: '0.0.0.0',
       databaseUrl: 'postgresql://postgres@127.0.0.1:5432/test',

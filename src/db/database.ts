@@ -3,10 +3,11 @@ import path from 'node:path';
 // (see openPglite): importing them costs over 100 MB of memory, wasted on Postgres.
 import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { SqlDriverAdapterFactory, SqlQuery } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapterFactory, SqlQuery, SqlQueryable } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 import type { ChannelHandler } from '../platform/admin-protocol.js';
+import { type PoolStats, timeStatement } from '../platform/metrics.js';
 import { type DataDirLock, lockDataDir } from './data-dir-lock.js';
 import { migrate } from './migrate.js';
 import { listenPostgres, type NotificationHandlers, type StopListening } from './notifications.js';
@@ -14,7 +15,7 @@ import { sessionSetup } from './session-settings.js';
 import { pgliteSession, pgSession, type SqlSession } from './sql-session.js';
 import { createStatementNames } from './statement-names.js';
 
-export type { NotificationHandlers, PrismaClient, StopListening };
+export type { NotificationHandlers, PoolStats, PrismaClient, StopListening };
 
 export interface QueryEvent {
   query: string;
@@ -53,6 +54,8 @@ export interface Database {
    * database's are not passed on. `close()` stops every subscription.
    */
   listen(channel: string, handlers: NotificationHandlers): Promise<StopListening>;
+  /** PostgreSQL only: the connection pool's state now (for the metrics). */
+  poolStats?: () => PoolStats;
   /** Embedded database in a folder only: answers `npm run cli` commands on the folder's lock socket. */
   serveAdmin?: (handler: ChannelHandler) => void;
   close(): Promise<void>;
@@ -61,6 +64,11 @@ export interface Database {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPglite(options);
 }
+
+/** Longest wait for a Postgres connection (a new one or a free pooled one). */
+const CONNECT_TIMEOUT_MS = 5_000;
+/** How much longer than statement_timeout a statement's answer may take before the connection counts as silent. */
+const READ_TIMEOUT_MARGIN_MS = 2_000;
 
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
   const schema = options.schema;
@@ -71,17 +79,37 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     // SETs before the pool hands the connection out, not `-c` startup
     // options: PgBouncer and hosted poolers refuse unknown startup options.
     ...(setup ? { onConnect: async (client: pg.ClientBase) => void (await client.query(setup)) } : {}),
+    // A database that stops answering must not hold requests: no connection
+    // within this time fails the request (a 503, see src/db/unavailable.ts)
+    // instead of waiting for one as long as the client does. It covers both
+    // opening a connection and waiting for a free one in the pool.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // The server cancels a statement after statement_timeout; the read
+    // timeout only fires when no answer comes at all (a server or network
+    // gone silent on an open connection). Without a statement timeout there
+    // is nothing to be "a bit above".
+    ...(options.statementTimeoutMs ? { query_timeout: options.statementTimeoutMs + READ_TIMEOUT_MARGIN_MS } : {}),
+    // Probes idle pooled connections, so that middleboxes keep them and dead peers are found.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
   });
-  // An idle client losing its connection must not crash the process.
+  // An idle client losing its connection must not crash the process; the
+  // requests that need the database then report the outage themselves.
   pool.on('error', () => {});
   // Named statements: parsed and (see session-settings.ts) planned once per connection, then only executed.
   const statementNameGenerator = createStatementNames() as (query: SqlQuery) => string;
   const prisma = createPrisma(new PrismaPg(pool, { ...(schema ? { schema } : {}), statementNameGenerator }), options);
   const withSession = async <T>(fn: (s: SqlSession) => Promise<T>) => {
     const client = await pool.connect();
+    // Sessions run migrations, which lift statement_timeout (the lock wait,
+    // long DDL): the pool's read timeout must not cut them short either.
+    const params = (client as { connectionParameters?: { query_timeout?: unknown } }).connectionParameters;
+    const readTimeout = params?.query_timeout;
+    if (params) params.query_timeout = false;
     try {
       return await fn(pgSession(client));
     } finally {
+      if (params) params.query_timeout = readTimeout;
       client.release();
     }
   };
@@ -90,6 +118,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     kind: 'postgres',
     prisma,
     withSession,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 0 }),
     migrate: () => withSession((s) => migrate(s)),
     async listen(channel, handlers) {
       const stop = await listenPostgres(
@@ -201,12 +230,39 @@ class Subscriptions {
   }
 }
 
-function createPrisma(adapter: SqlDriverAdapterFactory, options: DatabaseOptions): PrismaClient {
+function createPrisma(factory: SqlDriverAdapterFactory, options: DatabaseOptions): PrismaClient {
+  const adapter = timeStatements(factory);
   const onQuery = options.onQuery;
   if (!onQuery) return new PrismaClient({ adapter });
   const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
   prisma.$on('query', (e) => onQuery({ query: e.query, params: e.params, duration: e.duration }));
   return prisma;
+}
+
+/**
+ * Times every statement Prisma sends through the adapters `factory` connects
+ * (for the metrics, while they are recorded: see timeStatement). Wrapping the
+ * driver adapter costs less than Prisma's query log events, which build the
+ * statement's text and parameters for each one, and covers PostgreSQL and
+ * PGlite alike.
+ */
+function timeStatements(factory: SqlDriverAdapterFactory): SqlDriverAdapterFactory {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = timeQueries(await connect());
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel) => timeQueries(await startTransaction(isolationLevel));
+    return adapter;
+  };
+  return factory;
+}
+
+function timeQueries<Q extends SqlQueryable>(queryable: Q): Q {
+  const queryRaw = queryable.queryRaw.bind(queryable);
+  const executeRaw = queryable.executeRaw.bind(queryable);
+  queryable.queryRaw = (query) => timeStatement(query.sql, () => queryRaw(query));
+  queryable.executeRaw = (query) => timeStatement(query.sql, () => executeRaw(query));
+  return queryable;
 }
 
 export function quoteIdent(name: string): string {

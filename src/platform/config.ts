@@ -15,6 +15,14 @@ export interface Config {
   publicUrl: string | undefined;
   limits: Limits;
   rateLimit: RateLimitConfig;
+  /** After SIGTERM/SIGINT, how long requests in flight may take before their connections are destroyed. */
+  shutdownTimeoutSeconds: number;
+  /** At start, how long to keep retrying a database that does not answer. */
+  dbConnectTimeoutSeconds: number;
+  /** Bearer token that `/metrics` requires; metrics are off when unset. */
+  metricsToken: string | undefined;
+  /** Gateway processes sharing the port (node:cluster); 1 is a single process. */
+  workers: number;
 }
 
 /** Protections against abusive requests, on by default. */
@@ -110,7 +118,29 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl,
   };
 
-  return { port, host, databaseUrl, dataDir, logLevel: logLevelRaw as LogLevel, publicUrl, limits, rateLimit };
+  const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
+  if (metricsToken !== undefined && metricsToken.length < 16) {
+    throw new ConfigError('METRICS_TOKEN must be at least 16 characters (it guards /metrics)');
+  }
+  const workers = readInt(env, 'WORKERS', 1, 256, 1);
+  if (workers > 1 && databaseUrl === undefined) {
+    throw new ConfigError('WORKERS above 1 needs DATABASE_URL: the embedded database belongs to one process');
+  }
+
+  return {
+    port,
+    host,
+    databaseUrl,
+    dataDir,
+    logLevel: logLevelRaw as LogLevel,
+    publicUrl,
+    limits,
+    rateLimit,
+    shutdownTimeoutSeconds: readInt(env, 'SHUTDOWN_TIMEOUT_SECONDS', 0, 3_600, 10),
+    dbConnectTimeoutSeconds: readInt(env, 'DB_CONNECT_TIMEOUT_SECONDS', 0, 3_600, 60),
+    metricsToken,
+    workers,
+  };
 }
 
 function readPort(raw: string | undefined): number {

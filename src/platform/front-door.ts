@@ -16,6 +16,8 @@ export type Refusal =
 
 /** One way into the gateway: it serves its own paths, and words the gates' refusals in its own error format. */
 export interface FrontDoor {
+  /** Its name in logs and metrics (the `door` label). */
+  readonly name: 'graphql' | 'rest';
   owns(pathname: string): boolean;
   serve(request: Request, facts: RequestFacts): Promise<Response>;
   refuse(refusal: Refusal): Response;

@@ -14,10 +14,15 @@ export interface Logger {
  * One JSON object per line (on stderr by default, so stdout stays free for
  * command output such as `seed --json`). Every line passes through `redact`.
  */
-export function createLogger(level: LogLevel, write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
+export function createLogger(
+  level: LogLevel,
+  write: (line: string) => void = (line) => process.stderr.write(line),
+  /** Fields every line carries (e.g. the worker number under WORKERS=N). */
+  base: Record<string, unknown> = {},
+): Logger {
   const at = (lineLevel: Exclude<LogLevel, 'silent'>) => (msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[lineLevel] < ORDER[level]) return;
-    const line = { time: new Date().toISOString(), level: lineLevel, msg, ...fields };
+    const line = { time: new Date().toISOString(), level: lineLevel, msg, ...base, ...fields };
     write(`${JSON.stringify(redact(line))}\n`);
   };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };

@@ -1,3 +1,5 @@
+import { UNAVAILABLE_MESSAGE, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../db/unavailable.js';
+
 /**
  * Twilio's legacy error body, exactly the keys twilio-node reads into a
  * RestException. Never add `type`/`title`: twilio-node would then throw a
@@ -45,4 +47,12 @@ export const twilioErrors = {
   invalidParameter: (message: string) => new TwilioError(400, 20001, message),
   forbidden: (message: string) => new TwilioError(403, 20403, message),
   invalidPageToken: () => new TwilioError(400, 21481, 'Invalid PageToken'),
+  /**
+   * The database is unavailable. 20503 is Twilio's own "Service unavailable"
+   * ("The requested Twilio Service is temporarily unavailable"; its advice:
+   * retry with back-off), the 503 counterpart of 20500 in the same 20xxx
+   * family of generic API errors as 20003/20404/20429. twilio-node reads it
+   * into a RestException like any other code.
+   */
+  serviceUnavailable: () => new TwilioError(503, 20503, UNAVAILABLE_MESSAGE, undefined, { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) }),
 };

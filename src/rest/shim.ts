@@ -1,8 +1,11 @@
 import { Response } from '@whatwg-node/fetch';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import type { DataContext } from '../domain/data-context.js';
 import { BadInputError, NotFoundError } from '../domain/errors.js';
+import type { FailureLog } from '../platform/failure-log.js';
 import type { FrontDoor, Refusal, RequestFacts } from '../platform/front-door.js';
 import type { Logger } from '../platform/logger.js';
+import { redactPath } from '../security/redact.js';
 import { TwilioError, twilioErrors } from './errors.js';
 import { handlerFor, matchRoute } from './router.js';
 
@@ -11,6 +14,8 @@ export const REST_PREFIX = '/v2';
 export interface RestShimOptions {
   data: DataContext;
   logger: Logger;
+  /** Where database outages are logged (one per app, shared by the doors). */
+  failures: FailureLog;
   /** Origin for absolute URLs in bodies; the request's own origin when unset. */
   publicUrl?: string | undefined;
 }
@@ -22,7 +27,7 @@ export interface RestShimOptions {
  * Answers are built with the HTTP adapter's own Response class, which is
  * cheaper than Node's built-in one.
  */
-export function createRestShim({ data, logger, publicUrl }: RestShimOptions): FrontDoor {
+export function createRestShim({ data, logger, failures, publicUrl }: RestShimOptions): FrontDoor {
   async function serve(request: Request, { caller, requestId }: RequestFacts): Promise<Response> {
     const url = new URL(request.url);
     let result: { status: number; body: unknown; headers?: Record<string, string> };
@@ -39,14 +44,17 @@ export function createRestShim({ data, logger, publicUrl }: RestShimOptions): Fr
         path: url.pathname,
         requestId,
       });
+      // Every handler reads the database: it answered.
+      failures.available();
     } catch (err) {
-      const error = toTwilioError(err, url.pathname, logger, requestId);
+      const error = toTwilioError(err, url.pathname, logger, failures, requestId);
       result = { status: error.status, body: error.body(), headers: error.headers };
     }
     return answer(result.status, result.body, result.headers);
   }
 
   return {
+    name: 'rest',
     owns: (pathname) => pathname === REST_PREFIX || pathname.startsWith(`${REST_PREFIX}/`),
     serve,
     refuse: (refusal) => {
@@ -70,14 +78,18 @@ function refusalError(refusal: Refusal): TwilioError {
         'retry-after': String(refusal.retryAfterSeconds),
       });
     case 'unavailable':
-      return new TwilioError(503, 20500, 'Unexpected error.');
+      return twilioErrors.serviceUnavailable();
   }
 }
 
-function toTwilioError(err: unknown, path: string, logger: Logger, requestId: string): TwilioError {
+function toTwilioError(err: unknown, path: string, logger: Logger, failures: FailureLog, requestId: string): TwilioError {
   if (err instanceof TwilioError) return err;
   if (err instanceof NotFoundError) return twilioErrors.notFound(path);
   if (err instanceof BadInputError) return twilioErrors.invalidParameter(err.message);
+  if (isDatabaseUnavailable(err)) {
+    failures.unavailable(err, { requestId, door: 'rest', path: redactPath(path) });
+    return twilioErrors.serviceUnavailable();
+  }
   logger.error('unexpected error in the REST shim', { requestId, path, err });
   return new TwilioError(500, 20500, 'Internal Server Error');
 }

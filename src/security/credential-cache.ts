@@ -1,4 +1,5 @@
 import type { Caller } from '../domain/caller.js';
+import { recordCredentialLookup } from '../platform/metrics.js';
 
 /** The channel the credentials_changed_notify trigger (migration 20261121120000) notifies. */
 export const CREDENTIALS_CHANNEL = 'credentials_changed';
@@ -42,7 +43,10 @@ export class CredentialCache {
   async get(header: string, lookup: (header: string) => Promise<Caller | null>): Promise<Caller | null> {
     if (this.#listening) {
       const hit = this.#entries.get(header);
+      recordCredentialLookup(hit ? 'hit' : 'miss');
       if (hit) return hit;
+    } else {
+      recordCredentialLookup('off');
     }
     const generation = this.#generation;
     const caller = await lookup(header);

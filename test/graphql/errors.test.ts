@@ -5,6 +5,7 @@
  * or SQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UNAVAILABLE_MESSAGE } from '../../src/db/unavailable.js';
 import { graphql } from '../gql/index.js';
 import { type GraphQLResult, startTestApp, type TestApp } from '../helpers/app.js';
 
@@ -134,12 +135,13 @@ describe('unexpected failures', () => {
   });
 
   // Last in this file: it closes the database.
-  it('answer 503 "Unexpected error." when the database is gone, before any resolver runs', async () => {
+  it('answer 503 SERVICE_UNAVAILABLE with Retry-After when the database is gone, before any resolver runs', async () => {
     await t.close();
     closed = true;
     const result = await t.run(CredentialAndService, { credential: `CR${'0'.repeat(32)}`, service: t.scenario.a.services[0]!.sid });
     expect(result.status).toBe(503);
-    expect(result.body).toEqual({ errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    expect(result.body).toEqual({ errors: [{ message: UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+    expect(result.headers.get('retry-after')).toBe('2');
     expect(result.headers.get('x-request-id')).toBeTruthy();
   });
 });

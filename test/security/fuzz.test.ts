@@ -16,7 +16,8 @@
  *   the GraphiQL page for a browser GET) whose `errors` items have a string
  *   `message` and, for errors the app raises (resolver errors, gate refusals),
  *   a string `extensions.code`; never INTERNAL_SERVER_ERROR;
- * - other paths: `/health` or the documented 404 body;
+ * - other paths: `/health`, `/metrics` refused (401: no request carries its
+ *   bearer token, tenants' credentials never open it) or the documented 404 body;
  * - no body leaks a stack trace, a source path, SQL, database or Prisma
  *   internals, internal error class names or secrets (text the request itself
  *   carried, and the server echoes, is excused); no body names a SID of an
@@ -178,7 +179,7 @@ beforeAll(async () => {
   app = await createApp(
     db,
     createLogger('error', (line) => logLines.push(line)),
-    { rateLimit: { requests: 0 } },
+    { rateLimit: { requests: 0 }, metricsToken: 'fuzz-metrics-token-never-sent' },
   );
 
   const fixture = async (acc: typeof scenario.a): Promise<AccountFixture> => {
@@ -624,6 +625,8 @@ function restArb(): fc.Arbitrary<FuzzRequest> {
         '/health',
         '/health/',
         '/HEALTH',
+        '/metrics',
+        '/metrics/',
         '/v1/Services',
         '/v2x',
         `/V2/Services/${a.services[0]}`,
@@ -1894,7 +1897,12 @@ function checkGraphql(o: Outcome): string[] {
 
 function checkOutside(o: Outcome): string[] {
   const pathname = new URL(o.request.url).pathname;
-  const expected = pathname === '/health' ? { status: 200, body: '{"status":"ok"}' } : { status: 404, body: '{"error":"not found","graphql":"/graphql"}' };
+  const expected =
+    pathname === '/health'
+      ? { status: 200, body: '{"status":"ok"}' }
+      : pathname === '/metrics'
+        ? { status: 401, body: '{"error":"metrics need Authorization: Bearer <METRICS_TOKEN>"}' }
+        : { status: 404, body: '{"error":"not found","graphql":"/graphql"}' };
   return o.status === expected.status && o.text === expected.body ? [] : [`outside the front doors: HTTP ${o.status} ${o.text.slice(0, 200)}`];
 }
 

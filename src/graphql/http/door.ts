@@ -1,10 +1,12 @@
 import type { FrontDoor, Refusal } from '../../platform/front-door.js';
+import { serviceUnavailableResponse } from './plugins.js';
 import { createGatewayYoga, GRAPHQL_PATH, type YogaOptions } from './yoga.js';
 
 /** `/graphql`: yoga over the Pothos schema, answering everything in GraphQL's error shape. */
 export function createGraphQLDoor(options: YogaOptions): FrontDoor {
   const yoga = createGatewayYoga(options);
   return {
+    name: 'graphql',
     owns: (pathname) => pathname === GRAPHQL_PATH || pathname.startsWith(`${GRAPHQL_PATH}/`),
     serve: async (request, facts) => graphqlShaped(await yoga.fetch(request, facts)),
     refuse,
@@ -20,7 +22,7 @@ function refuse(refusal: Refusal): Response {
         'retry-after': String(refusal.retryAfterSeconds),
       });
     case 'unavailable':
-      return errorResponse(503, 'Unexpected error.', 'INTERNAL_SERVER_ERROR');
+      return serviceUnavailableResponse();
   }
 }
 

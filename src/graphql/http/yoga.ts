@@ -4,19 +4,23 @@ import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { DataContext } from '../../domain/data-context.js';
 import type { Limits } from '../../platform/config.js';
+import type { FailureLog } from '../../platform/failure-log.js';
 import type { RequestFacts } from '../../platform/front-door.js';
 import type { Logger } from '../../platform/logger.js';
 import { createLoaders, type GraphQLContext } from '../loading/context.js';
 import { schema } from '../schema/index.js';
 import { graphiql } from './graphiql.js';
 import { graphqlLimitPlugins } from './limits.js';
-import { csrfPreventionPlugin, errorLoggingPlugin, maskError, requestParsingPlugin } from './plugins.js';
+import { metricsPlugin } from './metrics-plugin.js';
+import { csrfPreventionPlugin, errorLoggingPlugin, maskError, requestParsingPlugin, serviceUnavailablePlugin } from './plugins.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
 export interface YogaOptions {
   data: DataContext;
   logger: Logger;
+  /** Where database outages are logged (one per app, shared by the doors). */
+  failures: FailureLog;
   limits: Limits;
   /** See GraphQLContext.readAhead (default true). */
   readAhead?: boolean | undefined;
@@ -26,7 +30,7 @@ export interface YogaOptions {
 type GatewayYoga = YogaServerInstance<RequestFacts, GraphQLContext>;
 
 /** Builds the GraphQL endpoint (it never listens: the GraphQL front door hands it requests that passed the gates). */
-export function createGatewayYoga({ data, logger, limits, readAhead = true }: YogaOptions): GatewayYoga {
+export function createGatewayYoga({ data, logger, failures, limits, readAhead = true }: YogaOptions): GatewayYoga {
   return createYoga<RequestFacts, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -55,7 +59,9 @@ export function createGatewayYoga({ data, logger, limits, readAhead = true }: Yo
       // GRAPHQL_INTROSPECTION=false: no __schema/__type, and no "Did you mean …?" hints either.
       ...(limits.graphqlIntrospection ? [] : [useDisableIntrospection(), blockFieldSuggestionsPlugin({ mask: '' })]),
       ...graphqlLimitPlugins(schema, limits),
-      errorLoggingPlugin(logger),
+      errorLoggingPlugin(logger, failures),
+      serviceUnavailablePlugin(),
+      metricsPlugin(),
     ],
     maskedErrors: { maskError },
     context: ({ caller, requestId }): GraphQLContext => {
