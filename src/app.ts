@@ -22,6 +22,7 @@ import {
   runningImports,
 } from './platform/metrics.js';
 import { requestIdFrom } from './platform/request-id.js';
+import { traceRequest } from './platform/tracing.js';
 import { createRestShim } from './rest/shim.js';
 import { createAuthenticator } from './security/auth.js';
 import { limitBody } from './security/body-limit.js';
@@ -128,7 +129,10 @@ export async function createApp(db: Database, logger: Logger, options: AppOption
       const requestId = requestIdFrom(request.headers.get('x-request-id'));
       const { pathname } = new URL(request.url);
       const door = doors.find((d) => d.owns(pathname));
-      const response = await serve(door, request, requestId);
+      // Probes and scrapes are not traced: only what reaches a front door.
+      const response = door
+        ? await traceRequest(request, door.name, redactPath(pathname), () => serve(door, request, requestId))
+        : await serve(door, request, requestId);
       const operation = door?.name === 'graphql' ? operationLabelOf(response) : NO_OPERATION;
       recordRequest(door?.name ?? 'other', operation, request.method, response.status, (performance.now() - started) / 1000);
       response.headers.set('x-request-id', requestId);

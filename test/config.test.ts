@@ -45,6 +45,20 @@ describe('loadConfig', () => {
     expect(configError({ SHUTDOWN_TIMEOUT_SECONDS: '-1' }).message).toMatch(/SHUTDOWN_TIMEOUT_SECONDS must be an integer/);
   });
 
+  it('turns tracing on only for an OTLP endpoint', () => {
+    expect(loadConfig({}).tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing).toEqual({
+      endpoint: 'http://collector:4318',
+      serviceName: 'bindings-gateway',
+    });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://otel.example/v1/traces', OTEL_SERVICE_NAME: 'chat-gw' }).tracing).toEqual({
+      endpoint: 'https://otel.example/v1/traces',
+      serviceName: 'chat-gw',
+    });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' }).tracing).toBeUndefined();
+    expect(configError({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }).message).toMatch(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+  });
+
   it('treats empty and blank values as unset', () => {
     const config = loadConfig({ PORT: '', HOST: ' ', DATABASE_URL: '', DATA_DIR: '  ', LOG_LEVEL: '' });
     expect(config).toEqual(loadConfig({}));

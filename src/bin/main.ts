@@ -9,6 +9,7 @@ import { type Config, ConfigError, loadConfig } from '../platform/config.js';
 import { boundHeapGrowth } from '../platform/heap.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 import { runCli } from '../platform/run-cli.js';
+import { startTracing } from '../platform/tracing.js';
 import { runWorkers, SHUTDOWN_MESSAGE, workerIndex } from '../platform/workers.js';
 import { closeGracefully, createHttpServer } from '../server.js';
 
@@ -70,6 +71,8 @@ async function serveGateway(config: Config, logger: Logger): Promise<number> {
         // Printed at once: the secrets exist nowhere else.
         process.stdout.write(demoCredentials(origin, demo));
       }
+      const stopTracing = config.tracing ? startTracing({ serviceName: config.tracing.serviceName }) : async () => {};
+      if (config.tracing) logger.info('tracing on', { endpoint: config.tracing.endpoint });
       app = await createApp(db, logger, { publicUrl: config.publicUrl, limits: config.limits, rateLimit: config.rateLimit, metricsToken: config.metricsToken });
       // `npm run cli` reaches the embedded database through this process from now on.
       serveAdminChannel(db, logger);
@@ -83,6 +86,8 @@ async function serveGateway(config: Config, logger: Logger): Promise<number> {
       app.beginShutdown();
       const drained = await closeGracefully(server, config.shutdownTimeoutSeconds * 1000);
       await app.close();
+      // Spans still batched are sent before the exit.
+      await stopTracing().catch((err: unknown) => logger.warn('traces not flushed', { reason: err instanceof Error ? err.message : String(err) }));
       logger.info('stopped', { drained });
       return drained ? 0 : 1;
     } finally {

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 import type { ChannelHandler } from '../platform/admin-protocol.js';
 import { type PoolStats, timeStatement } from '../platform/metrics.js';
+import { traceStatement } from '../platform/tracing.js';
 import { type DataDirLock, lockDataDir } from './data-dir-lock.js';
 import { migrate } from './migrate.js';
 import { listenPostgres, type NotificationHandlers, type StopListening } from './notifications.js';
@@ -241,7 +242,8 @@ function createPrisma(factory: SqlDriverAdapterFactory, options: DatabaseOptions
 
 /**
  * Times every statement Prisma sends through the adapters `factory` connects
- * (for the metrics, while they are recorded: see timeStatement). Wrapping the
+ * (for the metrics, while they are recorded: see timeStatement), and gives it
+ * a span in a traced request (see traceStatement). Wrapping the
  * driver adapter costs less than Prisma's query log events, which build the
  * statement's text and parameters for each one, and covers PostgreSQL and
  * PGlite alike.
@@ -260,8 +262,8 @@ function timeStatements(factory: SqlDriverAdapterFactory): SqlDriverAdapterFacto
 function timeQueries<Q extends SqlQueryable>(queryable: Q): Q {
   const queryRaw = queryable.queryRaw.bind(queryable);
   const executeRaw = queryable.executeRaw.bind(queryable);
-  queryable.queryRaw = (query) => timeStatement(query.sql, () => queryRaw(query));
-  queryable.executeRaw = (query) => timeStatement(query.sql, () => executeRaw(query));
+  queryable.queryRaw = (query) => traceStatement(query.sql, () => timeStatement(query.sql, () => queryRaw(query)));
+  queryable.executeRaw = (query) => traceStatement(query.sql, () => timeStatement(query.sql, () => executeRaw(query)));
   return queryable;
 }
 

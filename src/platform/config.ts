@@ -23,6 +23,12 @@ export interface Config {
   metricsToken: string | undefined;
   /** Gateway processes sharing the port (node:cluster); 1 is a single process. */
   workers: number;
+  /**
+   * OpenTelemetry traces: on when OTEL_EXPORTER_OTLP_ENDPOINT (or
+   * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set, unless OTEL_SDK_DISABLED=true.
+   * The exporter reads the other OTEL_EXPORTER_OTLP_* variables itself.
+   */
+  tracing: { endpoint: string; serviceName: string } | undefined;
 }
 
 /** Protections against abusive requests, on by default. */
@@ -131,6 +137,7 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     host,
     databaseUrl,
+    tracing: readTracing(env),
     dataDir,
     logLevel: logLevelRaw as LogLevel,
     publicUrl,
@@ -141,6 +148,16 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken,
     workers,
   };
+}
+
+function readTracing(env: NodeJS.ProcessEnv): Config['tracing'] {
+  const name = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' : 'OTEL_EXPORTER_OTLP_ENDPOINT';
+  const endpoint = env[name]?.trim();
+  if (!endpoint || env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
+  if (!URL.canParse(endpoint) || !/^https?:$/.test(new URL(endpoint).protocol)) {
+    throw new ConfigError(`${name} must be an http:// or https:// URL (OTLP over HTTP), got ${JSON.stringify(endpoint)}`);
+  }
+  return { endpoint, serviceName: env.OTEL_SERVICE_NAME?.trim() || 'bindings-gateway' };
 }
 
 function readPort(raw: string | undefined): number {

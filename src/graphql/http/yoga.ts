@@ -1,5 +1,7 @@
+import { useOpenTelemetry } from '@envelop/opentelemetry';
 import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { SpanKind, trace } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { DataContext } from '../../domain/data-context.js';
@@ -7,6 +9,7 @@ import type { Limits } from '../../platform/config.js';
 import type { FailureLog } from '../../platform/failure-log.js';
 import type { RequestFacts } from '../../platform/front-door.js';
 import type { Logger } from '../../platform/logger.js';
+import { TRACER_NAME, tracingEnabled } from '../../platform/tracing.js';
 import { createLoaders, type GraphQLContext } from '../loading/context.js';
 import { schema } from '../schema/index.js';
 import { graphiql } from './graphiql.js';
@@ -62,6 +65,12 @@ export function createGatewayYoga({ data, logger, failures, limits, readAhead = 
       errorLoggingPlugin(logger, failures),
       serviceUnavailablePlugin(),
       metricsPlugin(),
+      // The operation's span, inside the request's (src/platform/tracing.ts). No
+      // variables, results or per-field spans: they may carry tenant data, and
+      // a span per field would cost more than the field.
+      ...(tracingEnabled()
+        ? [useOpenTelemetry({ resolvers: false, variables: false, result: false }, trace.getTracerProvider(), SpanKind.INTERNAL, {}, TRACER_NAME)]
+        : []),
     ],
     maskedErrors: { maskError },
     context: ({ caller, requestId }): GraphQLContext => {
