@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { buildSchema, type GraphQLObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { printedSchema, SCHEMA_FILE } from '../src/graphql/schema/print.js';
 
@@ -11,9 +12,26 @@ describe('schema.graphql', () => {
     const sdl = printedSchema();
     expect(sdl).toContain('node(id: ID!): Node');
     expect(sdl).toMatch(/nodes\(ids: \[ID!\]!\): \[Node\]!/);
-    expect(sdl).toMatch(
-      /bindings\(after: String, before: String, bindingType: \[BindingType!\], first: Int, identity: \[String!\], last: Int\): ServiceBindingsConnection!/,
-    );
+    const schema = buildSchema(sdl);
+    const argsOf = (type: string) => {
+      const field = (schema.getType(type) as GraphQLObjectType).getFields().bindings!;
+      return Object.fromEntries(field.args.map((arg) => [arg.name, String(arg.type)]));
+    };
+    const common = {
+      first: 'Int',
+      after: 'String',
+      last: 'Int',
+      before: 'String',
+      orderBy: 'BindingOrder',
+      bindingType: '[BindingType!]',
+      credentialSid: '[String!]',
+      createdAfter: 'DateTime',
+      createdBefore: 'DateTime',
+      updatedAfter: 'DateTime',
+      updatedBefore: 'DateTime',
+    };
+    expect(argsOf('Service')).toEqual({ ...common, identity: '[String!]', identityPrefix: 'String' });
+    expect(argsOf('User')).toEqual(common);
     expect(sdl).toMatch(/deleteBinding\(input: DeleteBindingInput!\): DeleteBindingPayload!/);
     expect(sdl).toMatch(/registerBinding\(input: RegisterBindingInput!\): RegisterBindingPayload!/);
     expect(sdl).toMatch(/type RegisterBindingPayload \{[^}]*binding: Binding![^}]*created: Boolean![^}]*\}/);

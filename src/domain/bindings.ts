@@ -2,7 +2,7 @@ import { type Binding, type BindingType, Prisma } from '../generated/prisma/clie
 import type { Caller } from './caller.js';
 import type { DataContext } from './data-context.js';
 import { type BadInputError, ForbiddenError, NotFoundError } from './errors.js';
-import { checkPageArgs, type KeysetList, keysetCounts, listPage, listPages, pageWithParent } from './keyset.js';
+import { checkPageArgs, type KeysetList, keysetCounts, type ListOrder, listPage, listPages, pageWithParent } from './keyset.js';
 import type { Page, PageArgs } from './paging.js';
 import { type Service, servicesOf } from './services.js';
 import { isSid, newSid, sidsOnly, storable } from './sids.js';
@@ -17,21 +17,98 @@ export interface BindingFilter {
   bindingTypes?: readonly BindingType[] | null | undefined;
   /** Keep bindings of any of these identities (absent or empty: all). */
   identities?: readonly string[] | null | undefined;
+  /** Keep bindings whose identity starts with this (absent or empty: all). */
+  identityPrefix?: string | null | undefined;
+  /** Keep bindings of any of these credentials (absent or empty: all). */
+  credentialSids?: readonly string[] | null | undefined;
+  /** Keep bindings created strictly after / before these instants. */
+  createdAfter?: Date | null | undefined;
+  createdBefore?: Date | null | undefined;
+  /** Keep bindings last updated strictly after / before these instants. */
+  updatedAfter?: Date | null | undefined;
+  updatedBefore?: Date | null | undefined;
 }
+
+/** The orders a binding list can be read in; each has an index per parent kind (see the binding_orders migration). */
+export const BINDING_ORDERS = {
+  SID_ASC: { descending: false },
+  SID_DESC: { name: 'SID_DESC', descending: true },
+  DATE_CREATED_ASC: { name: 'DATE_CREATED_ASC', key: { column: 'date_created', field: 'dateCreated' }, descending: false },
+  DATE_CREATED_DESC: { name: 'DATE_CREATED_DESC', key: { column: 'date_created', field: 'dateCreated' }, descending: true },
+  DATE_UPDATED_ASC: { name: 'DATE_UPDATED_ASC', key: { column: 'date_updated', field: 'dateUpdated' }, descending: false },
+  DATE_UPDATED_DESC: { name: 'DATE_UPDATED_DESC', key: { column: 'date_updated', field: 'dateUpdated' }, descending: true },
+} as const satisfies Record<string, ListOrder>;
+
+export type BindingOrder = keyof typeof BINDING_ORDERS;
 
 /** Bindings are listed under a service (`IS…`) or under one user (`US…`). */
 export type BindingParent = 'service' | 'user';
 
 const COLUMNS = projection('bindings', 't');
 
-function bindingList(accountSid: string, parent: BindingParent, filter: BindingFilter): KeysetList {
+/** Conditions on the bindings alias `t`: the account's rows that pass `filter` (joined with AND). */
+export function bindingConditions(accountSid: string, filter: BindingFilter): Prisma.Sql[] {
   const where = [Prisma.sql`t.account_sid = ${accountSid}`];
   if (filter.bindingTypes?.length) where.push(oneOf(Prisma.sql`t.binding_type`, filter.bindingTypes, 'binding_type'));
   if (filter.identities?.length) {
     const identities = filter.identities.filter(storable);
-    where.push(identities.length ? oneOf(Prisma.sql`t.identity`, identities, 'text') : Prisma.sql`false`);
+    // In byte order, like the index (see startsWith); for equality that changes nothing.
+    where.push(identities.length ? oneOf(Prisma.sql`t.identity COLLATE "C"`, identities, 'text') : Prisma.sql`false`);
   }
-  return { table: 'bindings', parentKey: parent === 'service' ? 'service_sid' : 'user_sid', name: 'bindings', where };
+  if (filter.identityPrefix) where.push(startsWith(filter.identityPrefix));
+  if (filter.credentialSids?.length) {
+    const credentials = filter.credentialSids.filter(storable);
+    where.push(credentials.length ? oneOf(Prisma.sql`t.credential_sid`, credentials, 'text') : Prisma.sql`false`);
+  }
+  if (filter.createdAfter) where.push(Prisma.sql`t.date_created > ${filter.createdAfter.toISOString()}::timestamp(3)`);
+  if (filter.createdBefore) where.push(Prisma.sql`t.date_created < ${filter.createdBefore.toISOString()}::timestamp(3)`);
+  if (filter.updatedAfter) where.push(Prisma.sql`t.date_updated > ${filter.updatedAfter.toISOString()}::timestamp(3)`);
+  if (filter.updatedBefore) where.push(Prisma.sql`t.date_updated < ${filter.updatedBefore.toISOString()}::timestamp(3)`);
+  return where;
+}
+
+/** Whether only the binding types (if anything) are filtered: what the maintained counts can answer. */
+function filtersOnlyTypes(filter: BindingFilter): boolean {
+  const { bindingTypes: _types, ...rest } = filter;
+  return Object.values(rest).every((value) => value == null || value === '' || (Array.isArray(value) && value.length === 0));
+}
+
+/**
+ * Identities starting with `prefix`, as a range in byte order that the
+ * (service_sid, identity COLLATE "C") index answers; in the database's own
+ * collation a range need not hold every string with the prefix. starts_with
+ * keeps the test exact whatever the bounds.
+ */
+function startsWith(prefix: string): Prisma.Sql {
+  if (!storable(prefix)) return Prisma.sql`false`;
+  const conditions = [Prisma.sql`t.identity COLLATE "C" >= ${prefix}`, Prisma.sql`starts_with(t.identity, ${prefix})`];
+  const upper = nextPrefix(prefix);
+  if (upper !== undefined) conditions.push(Prisma.sql`t.identity COLLATE "C" < ${upper}`);
+  return Prisma.join(conditions, ' AND ');
+}
+
+/** The smallest string above every string starting with `prefix`, in code point (= UTF-8 byte) order; undefined when there is none. */
+function nextPrefix(prefix: string): string | undefined {
+  const chars = [...prefix];
+  while (chars.length > 0) {
+    const last = chars.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) {
+      // Surrogates cannot be stored: the next code point after U+D7FF is U+E000.
+      const next = last + 1 === 0xd800 ? 0xe000 : last + 1;
+      return chars.join('') + String.fromCodePoint(next);
+    }
+  }
+  return undefined;
+}
+
+function bindingList(accountSid: string, parent: BindingParent, filter: BindingFilter, order: BindingOrder = 'SID_ASC'): KeysetList {
+  return {
+    table: 'bindings',
+    parentKey: parent === 'service' ? 'service_sid' : 'user_sid',
+    name: 'bindings',
+    where: bindingConditions(accountSid, filter),
+    order: BINDING_ORDERS[order],
+  };
 }
 
 /**
@@ -46,7 +123,7 @@ function oneOf(column: Prisma.Sql, values: readonly string[], type: 'text' | 'bi
   return distinct.length === 1 ? Prisma.sql`${column} = ${distinct[0]}::${cast}` : Prisma.sql`${column} = ANY(${distinct}::text[]::${cast}[])`;
 }
 
-/** One page of the bindings of one service or user, ordered by sid; BadInputError for invalid page arguments. */
+/** One page of the bindings of one service or user, in `order`; BadInputError for invalid page arguments. */
 export function listBindings(
   data: DataContext,
   accountSid: string,
@@ -54,8 +131,9 @@ export function listBindings(
   parentSid: string,
   filter: BindingFilter,
   args: PageArgs,
+  order: BindingOrder = 'SID_ASC',
 ): Promise<Page<Binding>> {
-  return listPage<Binding>(data, bindingList(accountSid, parent, filter), parentSid, args);
+  return listPage<Binding>(data, bindingList(accountSid, parent, filter, order), parentSid, args);
 }
 
 /** listBindings for many parents of one kind at once, in one SQL statement (for loaders); a parent's invalid arguments are its error. */
@@ -66,28 +144,36 @@ export function listBindingsBatch(
   parents: readonly string[],
   filter: BindingFilter,
   args: PageArgs,
+  order: BindingOrder = 'SID_ASC',
 ): Promise<Map<string, Page<Binding> | BadInputError>> {
-  return listPages<Binding>(data, bindingList(accountSid, parent, filter), parents, args);
+  return listPages<Binding>(data, bindingList(accountSid, parent, filter, order), parents, args);
 }
 
 /** The BadInputError listBindings would throw for these arguments, without reading anything. */
-export function checkBindingPageArgs(data: DataContext, parentSid: string, args: PageArgs): void {
-  checkPageArgs(data, 'bindings', parentSid, args);
+export function checkBindingPageArgs(data: DataContext, parentSid: string, args: PageArgs, order: BindingOrder = 'SID_ASC'): void {
+  checkPageArgs(data, bindingList('', 'service', {}, order), parentSid, args);
 }
 
 /**
  * One of the caller's services with its page of bindings, in one statement
  * (`{ parent: null }`: no such service; undefined: invalid arguments, ask listBindings).
  */
-export function serviceWithBindings(data: DataContext, accountSid: string, serviceSid: string, filter: BindingFilter, args: PageArgs) {
-  return pageWithParent<Binding, Service>(data, bindingList(accountSid, 'service', filter), servicesOf(accountSid), serviceSid, args);
+export function serviceWithBindings(
+  data: DataContext,
+  accountSid: string,
+  serviceSid: string,
+  filter: BindingFilter,
+  args: PageArgs,
+  order: BindingOrder = 'SID_ASC',
+) {
+  return pageWithParent<Binding, Service>(data, bindingList(accountSid, 'service', filter, order), servicesOf(accountSid), serviceSid, args);
 }
 
 /**
  * How many bindings each parent has under the same filter as its pages. A
  * service's total (optionally by type) comes from the maintained counts, a few
- * rows whatever the service's size; identity filters and users count their
- * (few) rows through the index.
+ * rows whatever the service's size; other filters and users count their rows
+ * through the indexes.
  */
 export async function countBindings(
   data: DataContext,
@@ -96,7 +182,7 @@ export async function countBindings(
   parents: readonly string[],
   filter: BindingFilter,
 ): Promise<Map<string, number>> {
-  if (parent === 'user' || filter.identities?.length) {
+  if (parent === 'user' || !filtersOnlyTypes(filter)) {
     return keysetCounts(data.prisma, bindingList(accountSid, parent, filter), parents);
   }
   if (parents.length === 0) return new Map();
@@ -112,7 +198,7 @@ export async function countBindings(
 /**
  * One of the caller's services with its number of bindings (by type when
  * filtered), in one statement; null when there is no such service. Undefined
- * for identity filters, which countBindings counts row by row.
+ * for other filters, which countBindings counts row by row.
  */
 export async function serviceWithBindingCount(
   data: DataContext,
@@ -120,7 +206,7 @@ export async function serviceWithBindingCount(
   serviceSid: string,
   filter: BindingFilter,
 ): Promise<{ service: Service; count: number } | null | undefined> {
-  if (filter.identities?.length) return undefined;
+  if (!filtersOnlyTypes(filter)) return undefined;
   const [row] = await data.prisma.$queryRaw<Array<Service & { count: number }>>`
     SELECT ${projection('services', 't')}, (${maintainedCount(Prisma.sql`t.sid`, filter)}) AS count
     FROM services t WHERE t.sid = ${serviceSid} AND t.account_sid = ${accountSid}`;

@@ -1,22 +1,40 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { DataContext } from './data-context.js';
 import type { BadInputError } from './errors.js';
-import { type CursorScope, type Page, type PageArgs, type PageWindow, pageWindow } from './paging.js';
+import { type CursorScope, type Page, type PageArgs, type PageWindow, type Position, pageWindow } from './paging.js';
 import { type ParentKey, parentKeySql, pickFields, projection, type Table, tableSql } from './tables.js';
 
 /**
- * A list of rows of one table, ordered by `sid`, under parents named by one
- * of its parent keys (e.g. bindings under `service_sid`). Its cursors are
- * valid only for the same list name and parent.
+ * The order of a list: by `sid`, or by a timestamp column and then `sid`
+ * (unique, so every row has one place); ascending or descending. Paging is a
+ * keyset on that pair, so an index on (parent key, column, sid) serves every
+ * page of the order in both directions.
+ */
+export interface ListOrder {
+  /** The order's name in cursors; absent for sid ascending (the default). */
+  name?: string;
+  /** The column ordered by before sid, and the row field that holds it. */
+  key?: { column: 'date_created' | 'date_updated'; field: 'dateCreated' | 'dateUpdated' };
+  descending: boolean;
+}
+
+export const SID_ASCENDING: ListOrder = { descending: false };
+
+/**
+ * A list of rows of one table, in one order, under parents named by one of
+ * its parent keys (e.g. bindings under `service_sid`). Its cursors are valid
+ * only for the same list name, order and parent.
  */
 export type KeysetList = {
   [T in Table]: {
     table: T;
     parentKey: ParentKey<T>;
-    /** What the list's cursors are signed for (with the parent's sid). */
+    /** What the list's cursors are signed for (with the parent's sid and the order). */
     name: CursorScope['list'];
     /** Extra conditions on `t` (account scope, filters), joined with AND. */
     where: Prisma.Sql[];
+    /** Sid ascending when absent. */
+    order?: ListOrder | undefined;
   };
 }[Table];
 
@@ -76,24 +94,26 @@ async function keysetPages<Row, Parent = never>(
   if (parents.length === 0) return result;
 
   const t = tableSql(list.table);
+  const order = list.order ?? SID_ASCENDING;
   const parentCol = parentKeySql(list.table, list.parentKey, 't');
-  const bounds = boundConditions(window);
+  const bounds = boundConditions(order, window);
   const conditions = [Prisma.sql`${parentCol} = p.parent_key`, ...list.where, ...bounds];
-  const order = Prisma.raw(window.forward ? 'ASC' : 'DESC');
+  // Forward pages read in the list's order, backward ones against it.
+  const scanDescending = order.descending === window.forward;
 
-  // The "far side" of the page: is there a row before `after` when going
-  // forward, or from `before` on when going backward? One index probe per
-  // parent, joined before the page (in the select list it would run once per
-  // row of the page).
-  const farCursor = window.forward ? window.afterSid : window.beforeSid;
+  // The "far side" of the page: is there a row at or before `after` when
+  // going forward, or at or after `before` when going backward? One index
+  // probe per parent, joined before the page (in the select list it would run
+  // once per row of the page).
+  const farCursor = window.forward ? window.after : window.before;
   const farProbe = farCursor
     ? Prisma.sql`LEFT JOIN LATERAL (
         SELECT true AS found FROM ${t} t
         WHERE ${Prisma.join(
-          [Prisma.sql`${parentCol} = p.parent_key`, ...list.where, window.forward ? Prisma.sql`t.sid <= ${farCursor}` : Prisma.sql`t.sid >= ${farCursor}`],
+          [Prisma.sql`${parentCol} = p.parent_key`, ...list.where, beyond(order, farCursor, window.forward ? 'before' : 'after', true)],
           ' AND ',
         )}
-        ORDER BY t.sid ${Prisma.raw(window.forward ? 'DESC' : 'ASC')}
+        ORDER BY ${orderBy(order, !scanDescending)}
         LIMIT 1
       ) f ON true`
     : Prisma.empty;
@@ -111,7 +131,7 @@ async function keysetPages<Row, Parent = never>(
     LEFT JOIN LATERAL (
       SELECT ${projection(list.table, 't')} FROM ${t} t
       WHERE ${Prisma.join(conditions, ' AND ')}
-      ORDER BY t.sid ${order}
+      ORDER BY ${orderBy(order, scanDescending)}
       LIMIT ${window.size + 1}
     ) r ON true`;
 
@@ -141,33 +161,62 @@ async function keysetPages<Row, Parent = never>(
   return result;
 }
 
-function boundConditions(window: PageWindow): Prisma.Sql[] {
+function boundConditions(order: ListOrder, window: PageWindow): Prisma.Sql[] {
   const bounds: Prisma.Sql[] = [];
-  if (window.afterSid !== undefined) bounds.push(Prisma.sql`t.sid > ${window.afterSid}`);
-  if (window.beforeSid !== undefined) bounds.push(Prisma.sql`t.sid < ${window.beforeSid}`);
+  if (window.after !== undefined) bounds.push(beyond(order, window.after, 'after', false));
+  if (window.before !== undefined) bounds.push(beyond(order, window.before, 'before', false));
   return bounds;
 }
 
+/**
+ * Rows of `t` after (or before) `position` in the list's order, optionally
+ * the position itself too: a row comparison on (key, sid), which the index on
+ * (parent key, key, sid) answers as a range.
+ */
+function beyond(order: ListOrder, position: Position, side: 'after' | 'before', inclusive: boolean): Prisma.Sql {
+  const greater = (side === 'after') !== order.descending;
+  const operator = Prisma.raw(`${greater ? '>' : '<'}${inclusive ? '=' : ''}`);
+  if (!order.key) return Prisma.sql`t.sid ${operator} ${position.sid}`;
+  const column = Prisma.raw(`t.${order.key.column}`);
+  return Prisma.sql`(${column}, t.sid) ${operator} (${position.key}::timestamp(3), ${position.sid})`;
+}
+
+function orderBy(order: ListOrder, descending: boolean): Prisma.Sql {
+  const direction = descending ? 'DESC' : 'ASC';
+  return Prisma.raw(order.key ? `t.${order.key.column} ${direction}, t.sid ${direction}` : `t.sid ${direction}`);
+}
+
+function scopeOf(list: KeysetList, parent: string): CursorScope {
+  return { list: list.name, parent, order: list.order?.name, keyed: list.order?.key !== undefined };
+}
+
+/** A row's position in the list's order. */
+function positionOf(order: ListOrder | undefined, row: Record<string, unknown>): Position {
+  const key = order?.key ? (row[order.key.field] as Date).toISOString() : undefined;
+  return { sid: row.sid as string, key };
+}
+
 /** A page with the cursors of its list and parent. */
-function withCursors<Row>(data: DataContext, scope: CursorScope, page: RowsPage<Row>): Page<Row> {
-  return { ...page, cursorOf: (sid) => data.cursors.encode(scope, sid) };
+function withCursors<Row>(data: DataContext, list: KeysetList, parent: string, page: RowsPage<Row>): Page<Row> {
+  const scope = scopeOf(list, parent);
+  return { ...page, cursorOf: (row) => data.cursors.encode(scope, positionOf(list.order, row as Record<string, unknown>)) };
 }
 
-/** The keyset window of `args` on one parent's list; BadInputError when they are invalid there (e.g. another list's cursor). */
+/** The keyset window of `args` on one parent's list; BadInputError when they are invalid there (e.g. another list's or order's cursor). */
 function windowOf(data: DataContext, list: KeysetList, parent: string, args: PageArgs): PageWindow {
-  return pageWindow(args, { list: list.name, parent }, data.cursors);
+  return pageWindow(args, scopeOf(list, parent), data.cursors);
 }
 
-/** Checks the page arguments of the list `name` under one parent without reading it: the same BadInputError as listPage would throw. */
-export function checkPageArgs(data: DataContext, name: KeysetList['name'], parent: string, args: PageArgs): void {
-  pageWindow(args, { list: name, parent }, data.cursors);
+/** Checks the page arguments of `list` under one parent without reading it: the same BadInputError as listPage would throw. */
+export function checkPageArgs(data: DataContext, list: KeysetList, parent: string, args: PageArgs): void {
+  windowOf(data, list, parent, args);
 }
 
 /** One page of `list` under one parent; BadInputError for invalid arguments. */
 export async function listPage<Row>(data: DataContext, list: KeysetList, parent: string, args: PageArgs): Promise<Page<Row>> {
   const window = windowOf(data, list, parent, args);
   const page = (await keysetPages<Row>(data.prisma, list, [parent], window)).pages.get(parent)!;
-  return withCursors(data, { list: list.name, parent }, page);
+  return withCursors(data, list, parent, page);
 }
 
 /**
@@ -195,7 +244,7 @@ export async function listPages<Row>(
   }
   if (window) {
     for (const [parent, page] of (await keysetPages<Row>(data.prisma, list, valid, window)).pages) {
-      results.set(parent, withCursors(data, { list: list.name, parent }, page));
+      results.set(parent, withCursors(data, list, parent, page));
     }
   }
   return results;
@@ -223,7 +272,7 @@ export async function pageWithParent<Row, Parent>(
   const { pages, parents } = await keysetPages<Row, Parent>(data.prisma, list, [parent], window, parentTable);
   const row = parents.get(parent);
   const page = pages.get(parent);
-  return row && page ? { parent: row, page: withCursors(data, { list: list.name, parent }, page) } : { parent: null };
+  return row && page ? { parent: row, page: withCursors(data, list, parent, page) } : { parent: null };
 }
 
 /** Row counts per parent under the list's conditions (the same filters as its pages). */

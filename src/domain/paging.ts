@@ -12,32 +12,46 @@ export interface PageArgs {
   before?: string | null | undefined;
 }
 
-/** A validated keyset window over rows ordered by `sid`. */
+/**
+ * Where a row stands in its list's order: its sid, and for lists ordered by
+ * another column first, that column's value (an ISO-8601 timestamp).
+ */
+export interface Position {
+  sid: string;
+  key?: string | undefined;
+}
+
+/** A validated keyset window over rows in their list's order. */
 export interface PageWindow {
   forward: boolean;
   size: number;
-  /** Only rows with sid > afterSid. */
-  afterSid?: string | undefined;
-  /** Only rows with sid < beforeSid. */
-  beforeSid?: string | undefined;
+  /** Only rows after this position in the list's order. */
+  after?: Position | undefined;
+  /** Only rows before this position in the list's order. */
+  before?: Position | undefined;
 }
 
-/** One page of a list, ordered by sid, with exact neighbours and the cursors of its rows. */
+/** One page of a list, in its order, with exact neighbours and the cursors of its rows. */
 export interface Page<T> {
   rows: T[];
   hasNextPage: boolean;
   hasPreviousPage: boolean;
-  /** The signed cursor of the row with this sid, valid for this list only (made when asked: most pages need one or none). */
-  cursorOf(sid: string): string;
+  /** The signed cursor of one of the page's rows, valid for this list only (made when asked: most pages need one or none). */
+  cursorOf(row: T): string;
 }
 
 /**
- * What a cursor points into: the kind of list and the parent it lists under
- * (e.g. `bindings` of service IS…). A cursor is only valid for the same scope.
+ * What a cursor points into: the kind of list, the parent it lists under
+ * (e.g. `bindings` of service IS…) and, unless it is the default (sid
+ * ascending), the list's order. A cursor is only valid for the same scope.
  */
 export interface CursorScope {
   list: 'bindings' | 'users' | 'services' | 'credentials';
   parent: string;
+  /** The order's name (e.g. `DATE_CREATED_DESC`); absent for sid ascending, whose cursors predate orders. */
+  order?: string | undefined;
+  /** Whether positions in this order carry a key besides the sid. */
+  keyed?: boolean | undefined;
 }
 
 const CURSOR_VERSION = '1';
@@ -45,31 +59,36 @@ const MAC_BYTES = 12;
 
 /**
  * Opaque, signed cursors: base64url("1|list|parent|sid") + "." + truncated
- * HMAC. A tampered or foreign cursor is rejected instead of silently paging
- * from somewhere else.
+ * HMAC, or "1|list~ORDER|parent|sid|key" for other orders than sid ascending.
+ * A tampered or foreign cursor (another list, parent or order) is rejected
+ * instead of silently paging from somewhere else.
  */
 export class CursorCodec {
   constructor(private readonly key: Buffer) {}
 
-  encode(scope: CursorScope, sid: string): string {
-    const payload = [CURSOR_VERSION, scope.list, scope.parent, sid].join('|');
+  encode(scope: CursorScope, position: Position): string {
+    const list = scope.order ? `${scope.list}~${scope.order}` : scope.list;
+    const parts = [CURSOR_VERSION, list, scope.parent, position.sid];
+    if (position.key !== undefined) parts.push(position.key);
+    const payload = parts.join('|');
     return `${Buffer.from(payload).toString('base64url')}.${this.mac(payload).toString('base64url')}`;
   }
 
-  /** The sid a cursor points at; BadInputError if it is malformed, tampered with or from another list. */
-  decode(cursor: string, scope: CursorScope, argument: string): string {
+  /** The position a cursor points at; BadInputError if it is malformed, tampered with or from another list or order. */
+  decode(cursor: string, scope: CursorScope, argument: string): Position {
     const invalid = () => new BadInputError(`${argument} is not a valid cursor for this list`, argument);
     if (cursor.length > 512 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
     const payload = Buffer.from(cursor.slice(0, cursor.indexOf('.')), 'base64url').toString();
-    const sid = payload.split('|')[3];
-    if (!sid) throw invalid();
-    // The one cursor we would issue for this sid in this scope: equal only when
-    // the version, list and parent match, the MAC is right and the encoding is
-    // exactly ours (base64 decoding ignores stray trailing bits).
-    const expected = Buffer.from(this.encode(scope, sid));
+    const [, , , sid, key] = payload.split('|');
+    if (!sid || (key !== undefined) !== Boolean(scope.keyed)) throw invalid();
+    const position = { sid, key };
+    // The one cursor we would issue for this position in this scope: equal only
+    // when the version, list, order and parent match, the MAC is right and the
+    // encoding is exactly ours (base64 decoding ignores stray trailing bits).
+    const expected = Buffer.from(this.encode(scope, position));
     const given = Buffer.from(cursor);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
-    return sid;
+    return position;
   }
 
   private mac(payload: string): Buffer {
@@ -95,7 +114,7 @@ export function pageWindow(args: PageArgs, scope: CursorScope, cursors: CursorCo
   return {
     forward,
     size: (forward ? first : last) ?? DEFAULT_PAGE_SIZE,
-    afterSid: args.after != null ? cursors.decode(args.after, scope, 'after') : undefined,
-    beforeSid: args.before != null ? cursors.decode(args.before, scope, 'before') : undefined,
+    after: args.after != null ? cursors.decode(args.after, scope, 'after') : undefined,
+    before: args.before != null ? cursors.decode(args.before, scope, 'before') : undefined,
   };
 }

@@ -35,7 +35,7 @@ export function listUsersBatch(
 
 /** The BadInputError listUsers would throw for these arguments, without reading anything. */
 export function checkUserPageArgs(data: DataContext, serviceSid: string, args: PageArgs): void {
-  checkPageArgs(data, 'users', serviceSid, args);
+  checkPageArgs(data, userList(''), serviceSid, args);
 }
 
 /**

@@ -118,7 +118,7 @@ describe.each(['after', 'before'] as const)('as %s', (as) => {
     ['the cursor cut in half', () => good.slice(0, Math.floor(good.length / 2))],
     ['the cursor with its last character changed', () => tamperLast(good)],
     ['the cursor re-pointed at another row, signature kept', () => repointed(good, big.bindings[40]!)],
-    ['a cursor signed with another key', () => new CursorCodec(randomBytes(32)).encode({ list: 'bindings', parent: big.sid }, big.bindings[4]!)],
+    ['a cursor signed with another key', () => new CursorCodec(randomBytes(32)).encode({ list: 'bindings', parent: big.sid }, { sid: big.bindings[4]! })],
     ['a very long string', () => `${good}${'A'.repeat(600)}`],
   ];
 

@@ -423,7 +423,7 @@ describe('users pages: folded equals straightforward', () => {
     for (const user of nodes) {
       const rows = await t.db.prisma.binding.findMany({ where: { userSid: user.sid }, orderBy: { sid: 'asc' }, select: { sid: true } });
       expect(user.bindings.nodes).toEqual(rows);
-      expect(user.bindings.pageInfo.endCursor).toBe(codec.encode({ list: 'bindings', parent: user.sid }, rows.at(-1)!.sid));
+      expect(user.bindings.pageInfo.endCursor).toBe(codec.encode({ list: 'bindings', parent: user.sid }, { sid: rows.at(-1)!.sid }));
     }
   });
 });
@@ -481,7 +481,7 @@ describe('no such service, or nothing in it', () => {
   });
 
   it("answers null, leaking nothing, for B's service with a cursor validly signed for B's list, asked by A", async () => {
-    const cursor = codec.encode({ list: 'bindings', parent: bService.sid }, bService.bindings[0]!);
+    const cursor = codec.encode({ list: 'bindings', parent: bService.sid }, { sid: bService.bindings[0]! });
     // The control: B may use it.
     const own = await both(PAGE_BINDINGS_DOCS, { s: bService.sid, first: 10, after: cursor }, t.scenario.b.authorization);
     expect(sidsOf(own.data.service.bindings)).toEqual(bService.bindings.slice(1));
@@ -513,10 +513,10 @@ describe('errors: equal on both paths, and no data', () => {
   let usersCursor: string;
   let good: string;
   beforeAll(async () => {
-    otherServiceCursor = codec.encode({ list: 'bindings', parent: small.sid }, small.bindings[0]!);
+    otherServiceCursor = codec.encode({ list: 'bindings', parent: small.sid }, { sid: small.bindings[0]! });
     const users = await both(usersDocs('edges { cursor }'), { s: big.sid, first: 1 });
     usersCursor = users.data.service.users.edges[0].cursor;
-    good = codec.encode({ list: 'bindings', parent: big.sid }, big.bindings[10]!);
+    good = codec.encode({ list: 'bindings', parent: big.sid }, { sid: big.bindings[10]! });
   });
 
   const tamper = (cursor: string) => cursor.slice(0, -1) + (cursor.endsWith('A') ? 'B' : 'A');
@@ -806,7 +806,7 @@ describe('lazy cursors', () => {
     for (const args of [{ first: 9 }, { last: 9 }, { first: 1 }]) {
       const { data } = await both(bindingsDocs(selection), { s: big.sid, ...args });
       const connection = data.service.bindings as Connection;
-      for (const edge of connection.edges) expect(edge.cursor).toBe(codec.encode({ list: 'bindings', parent: big.sid }, edge.node.sid));
+      for (const edge of connection.edges) expect(edge.cursor).toBe(codec.encode({ list: 'bindings', parent: big.sid }, { sid: edge.node.sid }));
       expect(connection.pageInfo.startCursor).toBe(connection.edges[0]!.cursor);
       expect(connection.pageInfo.endCursor).toBe(connection.edges.at(-1)!.cursor);
       expect(signed(`1|bindings|${big.sid}|${connection.edges[0]!.node.sid}`)).toBe(connection.edges[0]!.cursor);
@@ -814,12 +814,12 @@ describe('lazy cursors', () => {
     // Only pageInfo selected (no edges): the same cursors.
     const ends = await both(bindingsDocs('pageInfo { startCursor endCursor }'), { s: big.sid, first: 9 });
     expect(ends.data.service.bindings.pageInfo).toEqual({
-      startCursor: codec.encode({ list: 'bindings', parent: big.sid }, big.bindings[0]!),
-      endCursor: codec.encode({ list: 'bindings', parent: big.sid }, big.bindings[8]!),
+      startCursor: codec.encode({ list: 'bindings', parent: big.sid }, { sid: big.bindings[0]! }),
+      endCursor: codec.encode({ list: 'bindings', parent: big.sid }, { sid: big.bindings[8]! }),
     });
     const users = await both(usersDocs(`edges { cursor node { sid } } ${PAGE_INFO}`), { s: big.sid, first: 3 });
     const connection = users.data.service.users as Connection;
-    for (const edge of connection.edges) expect(edge.cursor).toBe(codec.encode({ list: 'users', parent: big.sid }, edge.node.sid));
+    for (const edge of connection.edges) expect(edge.cursor).toBe(codec.encode({ list: 'users', parent: big.sid }, { sid: edge.node.sid }));
     expect(connection.pageInfo.endCursor).toBe(connection.edges[2]!.cursor);
   });
 
@@ -851,7 +851,7 @@ describe('lazy cursors', () => {
   }
 
   it('refuses a cursor with extra trailing base64 bits (same bytes, other text)', async () => {
-    const cursor = codec.encode({ list: 'bindings', parent: big.sid }, big.bindings[5]!);
+    const cursor = codec.encode({ list: 'bindings', parent: big.sid }, { sid: big.bindings[5]! });
     const [payload, mac] = cursor.split('.') as [string, string];
     // 80 payload bytes: the last of 107 base64 digits carries 2 unused bits.
     expect(Buffer.from(payload, 'base64url').length % 3).toBe(2);
@@ -865,7 +865,7 @@ describe('lazy cursors', () => {
     }
     // Users cursors too (77 bytes: 2 unused bits as well).
     const user = (await t.db.prisma.user.findFirstOrThrow({ where: { serviceSid: big.sid }, orderBy: { sid: 'asc' } })).sid;
-    const userCursor = codec.encode({ list: 'users', parent: big.sid }, user);
+    const userCursor = codec.encode({ list: 'users', parent: big.sid }, { sid: user });
     const [uPayload, uMac] = userCursor.split('.') as [string, string];
     const uLast = alphabet.indexOf(uPayload.at(-1)!);
     expect(uLast & 3).toBe(0);
@@ -898,7 +898,7 @@ describe('lazy cursors', () => {
   it('refuses validly signed payloads the app would never issue', async () => {
     const sid = big.bindings[5]!;
     // The control: the one it does issue.
-    expect(signed(`1|bindings|${big.sid}|${sid}`)).toBe(codec.encode({ list: 'bindings', parent: big.sid }, sid));
+    expect(signed(`1|bindings|${big.sid}|${sid}`)).toBe(codec.encode({ list: 'bindings', parent: big.sid }, { sid: sid }));
     for (const payload of [
       `2|bindings|${big.sid}|${sid}`,
       `1|bindings|${big.sid}|${sid}|extra`,
@@ -916,7 +916,7 @@ describe('lazy cursors', () => {
   it('accepts a validly signed cursor for a row that does not exist, paging from its place on both paths', async () => {
     // Keyset paging: a cursor names a place in sid order, not a row (rows get deleted).
     const between = `BS${'8'.repeat(32)}`;
-    const cursor = codec.encode({ list: 'bindings', parent: big.sid }, between);
+    const cursor = codec.encode({ list: 'bindings', parent: big.sid }, { sid: between });
     const { data } = await both(PAGE_BINDINGS_DOCS, { s: big.sid, first: 3, after: cursor });
     expect(sidsOf(data.service.bindings)).toEqual(big.bindings.filter((s) => s > between).slice(0, 3));
   });

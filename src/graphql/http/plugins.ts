@@ -105,6 +105,29 @@ export function errorLoggingPlugin(logger: Logger, failures: FailureLog): Plugin
 }
 
 /**
+ * A variable whose value does not fit its type (e.g. a malformed DateTime)
+ * fails before execution; graphql-js gives that error no code. It is the
+ * client's input at fault, so it gets BAD_USER_INPUT like an invalid argument.
+ */
+export function variableErrorsPlugin(): Plugin<GraphQLContext> {
+  return {
+    onExecute() {
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (Symbol.asyncIterator in result || result.data !== undefined || !result.errors?.length) return;
+          const coded = result.errors.map((error) =>
+            error.extensions?.code === undefined && error.nodes?.[0]?.kind === Kind.VARIABLE_DEFINITION
+              ? new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: 'BAD_USER_INPUT' } })
+              : error,
+          );
+          setResult({ ...result, errors: coded });
+        },
+      };
+    },
+  };
+}
+
+/**
  * Whether the operation selects anything but `__typename` and introspection
  * at its root (every other root field reads the database): only then does a
  * success tell that the database answered.

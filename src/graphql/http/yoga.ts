@@ -15,7 +15,7 @@ import { schema } from '../schema/index.js';
 import { graphiql } from './graphiql.js';
 import { graphqlLimitPlugins } from './limits.js';
 import { metricsPlugin } from './metrics-plugin.js';
-import { csrfPreventionPlugin, errorLoggingPlugin, maskError, requestParsingPlugin, serviceUnavailablePlugin } from './plugins.js';
+import { csrfPreventionPlugin, errorLoggingPlugin, maskError, requestParsingPlugin, serviceUnavailablePlugin, variableErrorsPlugin } from './plugins.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -63,6 +63,7 @@ export function createGatewayYoga({ data, logger, failures, limits, readAhead = 
       ...(limits.graphqlIntrospection ? [] : [useDisableIntrospection(), blockFieldSuggestionsPlugin({ mask: '' })]),
       ...graphqlLimitPlugins(schema, limits),
       errorLoggingPlugin(logger, failures),
+      variableErrorsPlugin(),
       serviceUnavailablePlugin(),
       metricsPlugin(),
       // The operation's span, inside the request's (src/platform/tracing.ts). No

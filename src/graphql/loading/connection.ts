@@ -1,5 +1,13 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { type Binding, type BindingFilter, type BindingParent, checkBindingPageArgs, countBindings, listBindingsBatch } from '../../domain/bindings.js';
+import {
+  type Binding,
+  type BindingFilter,
+  type BindingOrder,
+  type BindingParent,
+  checkBindingPageArgs,
+  countBindings,
+  listBindingsBatch,
+} from '../../domain/bindings.js';
 import type { Page, PageArgs } from '../../domain/paging.js';
 import { checkUserPageArgs, countUsers, listUsersBatch, type User } from '../../domain/users.js';
 import type { GraphQLContext } from './context.js';
@@ -12,12 +20,12 @@ import { objectTypeOf, selectsOnlyTotalCount } from './selection.js';
  */
 export function toConnection<T extends { sid: string }>(page: Page<T>, totalCount: () => Promise<number>) {
   const { rows } = page;
-  const cursorOf = (node: T | undefined) => (node ? page.cursorOf(node.sid) : null);
+  const cursorOf = (node: T | undefined) => (node ? page.cursorOf(node) : null);
   return {
     edges: rows.map((node) => ({
       node,
       get cursor() {
-        return page.cursorOf(node.sid);
+        return page.cursorOf(node);
       },
     })),
     pageInfo: {
@@ -39,21 +47,35 @@ export function pageArgsOf(args: PageArgs): PageArgs {
   return { first: args.first, after: args.after, last: args.last, before: args.before };
 }
 
+/** A filter in a fixed shape, for batch keys (Dates as ISO strings). */
+function filterKey(filter: BindingFilter): unknown[] {
+  return [
+    filter.bindingTypes,
+    filter.identities,
+    filter.identityPrefix,
+    filter.credentialSids,
+    filter.createdAfter,
+    filter.createdBefore,
+    filter.updatedAfter,
+    filter.updatedBefore,
+  ];
+}
+
 /**
  * The request's loader of binding pages under parents of one kind with the
- * same filter and page arguments: sibling parents share one statement, and a
- * page read ahead of time (prefetch.ts) is found here.
+ * same filter, order and page arguments: sibling parents share one statement,
+ * and a page read ahead of time (prefetch.ts) is found here.
  */
-export function bindingPages(ctx: GraphQLContext, parent: BindingParent, filter: BindingFilter, pageArgs: PageArgs) {
+export function bindingPages(ctx: GraphQLContext, parent: BindingParent, filter: BindingFilter, pageArgs: PageArgs, order: BindingOrder = 'SID_ASC') {
   const { accountSid } = ctx.caller;
-  const key = JSON.stringify([`${parent}.bindings`, filter.bindingTypes, filter.identities, pageArgsOf(pageArgs)]);
-  return ctx.loaders.batch<Page<Binding>>(key, (parents) => listBindingsBatch(ctx.data, accountSid, parent, parents, filter, pageArgs));
+  const key = JSON.stringify([`${parent}.bindings`, filterKey(filter), order, pageArgsOf(pageArgs)]);
+  return ctx.loaders.batch<Page<Binding>>(key, (parents) => listBindingsBatch(ctx.data, accountSid, parent, parents, filter, pageArgs, order));
 }
 
 /** The request's loader of binding counts under parents of one kind with the same filter. */
 export function bindingCounts(ctx: GraphQLContext, parent: BindingParent, filter: BindingFilter) {
   const { accountSid } = ctx.caller;
-  const key = JSON.stringify([`${parent}.bindings.totalCount`, filter.bindingTypes, filter.identities]);
+  const key = JSON.stringify([`${parent}.bindings.totalCount`, filterKey(filter)]);
   return ctx.loaders.batch<number>(key, (parents) => countBindings(ctx.data, accountSid, parent, parents, filter));
 }
 
@@ -108,12 +130,13 @@ export function bindingsConnection(
   parentSid: string,
   filter: BindingFilter,
   pageArgs: PageArgs,
+  order: BindingOrder = 'SID_ASC',
 ) {
   return connection(
     info,
     parentSid,
-    () => checkBindingPageArgs(ctx.data, parentSid, pageArgs),
-    () => bindingPages(ctx, parent, filter, pageArgs),
+    () => checkBindingPageArgs(ctx.data, parentSid, pageArgs, order),
+    () => bindingPages(ctx, parent, filter, pageArgs, order),
     () => bindingCounts(ctx, parent, filter),
   );
 }

@@ -1,9 +1,10 @@
 import { type FieldNode, type GraphQLResolveInfo, getArgumentValues } from 'graphql';
-import { type BindingFilter, serviceWithBindingCount, serviceWithBindings } from '../../domain/bindings.js';
+import { type BindingOrder, serviceWithBindingCount, serviceWithBindings } from '../../domain/bindings.js';
 import type { PageArgs } from '../../domain/paging.js';
 import type { Service } from '../../domain/services.js';
 import { isSid } from '../../domain/sids.js';
 import { serviceWithUsers } from '../../domain/users.js';
+import { type BindingListArgs, bindingFilterOf } from './binding-args.js';
 import { bindingCounts, bindingPages, pageArgsOf, userPages } from './connection.js';
 import type { GraphQLContext } from './context.js';
 import { objectTypeOf, selectsOnlyTotalCount, subfields } from './selection.js';
@@ -23,15 +24,17 @@ export async function loadServiceWithList(ctx: GraphQLContext, info: GraphQLReso
   const { accountSid } = ctx.caller;
   let service: Service | null | undefined;
   if (list?.name === 'bindings') {
-    const { bindingType, identity, ...pageArgs } = list.args as { bindingType?: BindingFilter['bindingTypes']; identity?: string[] | null } & PageArgs;
-    const filter: BindingFilter = { bindingTypes: bindingType, identities: identity };
+    const { first, after, last, before, orderBy, ...rest } = list.args as BindingListArgs & PageArgs & { orderBy?: BindingOrder | null };
+    const pageArgs = { first, after, last, before };
+    const order = orderBy ?? 'SID_ASC';
+    const filter = bindingFilterOf(rest);
     if (list.onlyTotalCount) {
       const found = await serviceWithBindingCount(ctx.data, accountSid, sid, filter);
       if (found) bindingCounts(ctx, 'service', filter).prime(sid, found.count);
       service = found === undefined ? undefined : (found?.service ?? null);
     } else {
-      const found = await serviceWithBindings(ctx.data, accountSid, sid, filter, pageArgsOf(pageArgs));
-      if (found?.parent) bindingPages(ctx, 'service', filter, pageArgs).prime(sid, found.page);
+      const found = await serviceWithBindings(ctx.data, accountSid, sid, filter, pageArgs, order);
+      if (found?.parent) bindingPages(ctx, 'service', filter, pageArgs, order).prime(sid, found.page);
       service = found?.parent;
     }
   } else if (list?.name === 'users' && !list.onlyTotalCount) {

@@ -3,6 +3,7 @@ import { builder } from './builder.js';
 // Each type file registers its fields on the builder.
 import './account.js';
 import './binding.js';
+import './binding-filter.js';
 import './credential.js';
 import './registration.js';
 import './service.js';

@@ -1,10 +1,12 @@
 import { BadInputError } from '../../domain/errors.js';
 import { findUser } from '../../domain/users.js';
+import { bindingFilterOf } from '../loading/binding-args.js';
 import { bindingsConnection, usersConnection } from '../loading/connection.js';
 import { loadAll } from '../loading/load.js';
 import { loadServiceWithList } from '../loading/prefetch.js';
+import { bindingFilterArgs, bindingOrderArgs, identityFilterArgs } from './binding-filter.js';
 import { builder } from './builder.js';
-import { BindingRef, BindingTypeEnum, ServiceRef, UserRef } from './refs.js';
+import { BindingRef, ServiceRef, UserRef } from './refs.js';
 
 builder.node(ServiceRef, {
   description: 'A Chat service (IS…).',
@@ -18,13 +20,10 @@ builder.node(ServiceRef, {
     dateUpdated: t.expose('dateUpdated', { type: 'DateTime' }),
     bindings: t.connection({
       type: BindingRef,
-      description: "The service's bindings, ordered by sid; each filter keeps bindings matching any of its values.",
-      args: {
-        bindingType: t.arg({ type: [BindingTypeEnum], required: false }),
-        identity: t.arg.stringList({ required: false }),
-      },
-      resolve: (service, { bindingType, identity, ...pageArgs }, ctx, info) =>
-        bindingsConnection(ctx, info, 'service', service.sid, { bindingTypes: bindingType, identities: identity }, pageArgs),
+      description: "The service's bindings in `orderBy` (sid by default); filters combine with AND, a list filter keeps bindings matching any of its values.",
+      args: { ...bindingFilterArgs, ...identityFilterArgs, ...bindingOrderArgs },
+      resolve: (service, { first, after, last, before, orderBy, ...filter }, ctx, info) =>
+        bindingsConnection(ctx, info, 'service', service.sid, bindingFilterOf(filter), { first, after, last, before }, orderBy ?? 'SID_ASC'),
     }),
     users: t.connection({
       type: UserRef,

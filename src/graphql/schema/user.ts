@@ -1,7 +1,9 @@
+import { bindingFilterOf } from '../loading/binding-args.js';
 import { bindingsConnection } from '../loading/connection.js';
 import { loadAll, loadRequired } from '../loading/load.js';
+import { bindingFilterArgs, bindingOrderArgs } from './binding-filter.js';
 import { builder } from './builder.js';
-import { BindingRef, BindingTypeEnum, ServiceRef, UserRef } from './refs.js';
+import { BindingRef, ServiceRef, UserRef } from './refs.js';
 
 builder.node(UserRef, {
   description: 'A Chat user (US…) of one service, known by its identity.',
@@ -20,9 +22,10 @@ builder.node(UserRef, {
     }),
     bindings: t.connection({
       type: BindingRef,
-      description: "The user's bindings, ordered by sid.",
-      args: { bindingType: t.arg({ type: [BindingTypeEnum], required: false }) },
-      resolve: (user, { bindingType, ...pageArgs }, ctx, info) => bindingsConnection(ctx, info, 'user', user.sid, { bindingTypes: bindingType }, pageArgs),
+      description: "The user's bindings in `orderBy` (sid by default); filters combine with AND.",
+      args: { ...bindingFilterArgs, ...bindingOrderArgs },
+      resolve: (user, { first, after, last, before, orderBy, ...filter }, ctx, info) =>
+        bindingsConnection(ctx, info, 'user', user.sid, bindingFilterOf(filter), { first, after, last, before }, orderBy ?? 'SID_ASC'),
     }),
   }),
 });
