@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /** Headers every response carries: no sniffing, no framing, no referrer leaks, no caching of account data. */
 const COMMON: Record<string, string> = {
   'x-content-type-options': 'nosniff',
@@ -16,61 +14,31 @@ const API: Record<string, string> = {
 };
 
 /**
- * Where yoga's GraphiQL page loads its bundle, stylesheet and editor workers
- * from (https://unpkg.com/@graphql-yoga/graphiql@<version>/dist/…): that
- * package's folder only, not the whole CDN.
+ * The GraphiQL page (src/graphql/http/graphiql.ts): everything from this
+ * origin only. Scripts are its files, no inline script (so neither hash nor
+ * nonce), no eval; it talks to this origin; Monaco's editor workers are files
+ * of the same folder. Styles need 'unsafe-inline': GraphiQL and Monaco inject
+ * <style> elements at run time. Fonts are data: URLs in GraphiQL's stylesheet,
+ * the icon a data: URL. No framing, no <base>, no form targets.
  */
-export const GRAPHIQL_ASSETS = 'https://unpkg.com/@graphql-yoga/graphiql@';
+export const GRAPHIQL_PAGE_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
 
-/**
- * The GraphiQL page: its own inline scripts (by hash) and yoga's GraphiQL
- * bundle; it talks to this origin, and fetches the editor workers it then runs
- * from blob: URLs. Nothing else: no eval, no other hosts, no framing.
- */
-export function graphiqlPagePolicy(html: string): string {
-  const assets = graphiqlAssetSources(html);
-  const inline = inlineScripts(html).map((script) => `'sha256-${createHash('sha256').update(script).digest('base64')}'`);
-  return [
-    "default-src 'none'",
-    `script-src ${[...inline, ...assets].join(' ')}`,
-    `style-src 'unsafe-inline' ${assets.join(' ')}`,
-    `connect-src 'self' ${assets.join(' ')}`,
-    'worker-src blob:',
-    "img-src 'self' data:",
-    'font-src data:',
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
-}
-
-export async function withSecurityHeaders(response: Response): Promise<Response> {
+export function withSecurityHeaders(response: Response): Response {
   const isPage = (response.headers.get('content-type') ?? '').startsWith('text/html');
-  let result = response;
-  let policy = API;
-  if (isPage) {
-    // The policy names the page's inline scripts, so it is made from the page.
-    const html = await response.text();
-    result = new Response(html, { status: response.status, statusText: response.statusText, headers: response.headers });
-    policy = { 'content-security-policy': graphiqlPagePolicy(html) };
-  }
+  const policy = isPage ? { 'content-security-policy': GRAPHIQL_PAGE_POLICY } : API;
   for (const [name, value] of Object.entries({ ...COMMON, ...policy })) {
-    if (!result.headers.has(name)) result.headers.set(name, value);
+    if (!response.headers.has(name)) response.headers.set(name, value);
   }
-  return result;
-}
-
-function inlineScripts(html: string): string[] {
-  return [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)]
-    .filter(([, attributes]) => !/\bsrc\s*=/i.test(attributes ?? ''))
-    .map(([, , body]) => body ?? '');
-}
-
-/** The GraphiQL package folder(s) the page refers to, e.g. https://unpkg.com/@graphql-yoga/graphiql@4.5.1/. */
-function graphiqlAssetSources(html: string): string[] {
-  const folders = new Set<string>();
-  for (const [, version] of html.matchAll(/https:\/\/unpkg\.com\/@graphql-yoga\/graphiql@([\w.+-]+)\//g)) {
-    folders.add(`${GRAPHIQL_ASSETS}${version}/`);
-  }
-  return [...folders];
+  return response;
 }

@@ -112,8 +112,8 @@ describe('GraphiQL', () => {
     const response = await t.fetch('/graphql', { headers: { accept: 'text/html' } });
     expect(response.status).toBe(200);
     const html = await response.text();
-    // renderYogaGraphiQL(root, {…, "additionalHeaders": {"x-graphql-yoga-csrf": "graphiql"}, …})
-    const options = JSON.parse(/renderYogaGraphiQL\(root,(\{.*\})\)\}\)<\/script>/.exec(html)![1]!) as Record<string, unknown>;
+    // <script type=application/json id=graphiql-options>{…, "additionalHeaders": {"x-graphql-yoga-csrf": "graphiql"}, …}</script>
+    const options = JSON.parse(/<script type=application\/json id=graphiql-options>(.*?)<\/script>/s.exec(html)![1]!) as Record<string, unknown>;
     expect(options.additionalHeaders).toEqual({ [CSRF_HEADER]: 'graphiql' });
     expect(options.method ?? 'POST').toBe('POST');
   });

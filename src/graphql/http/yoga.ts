@@ -12,7 +12,7 @@ import type { Logger } from '../../platform/logger.js';
 import { TRACER_NAME, tracingEnabled } from '../../platform/tracing.js';
 import { createLoaders, type GraphQLContext } from '../loading/context.js';
 import { schema } from '../schema/index.js';
-import { graphiql } from './graphiql.js';
+import { graphiqlPage } from './graphiql.js';
 import { graphqlLimitPlugins } from './limits.js';
 import { metricsPlugin } from './metrics-plugin.js';
 import { csrfPreventionPlugin, errorLoggingPlugin, maskError, requestParsingPlugin, serviceUnavailablePlugin, variableErrorsPlugin } from './plugins.js';
@@ -34,6 +34,7 @@ type GatewayYoga = YogaServerInstance<RequestFacts, GraphQLContext>;
 
 /** Builds the GraphQL endpoint (it never listens: the GraphQL front door hands it requests that passed the gates). */
 export function createGatewayYoga({ data, logger, failures, limits, readAhead = true }: YogaOptions): GatewayYoga {
+  const graphiql = graphiqlPage(GRAPHQL_PATH);
   return createYoga<RequestFacts, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -48,7 +49,7 @@ export function createGatewayYoga({ data, logger, failures, limits, readAhead = 
     // No cross-origin access: yoga's default CORS would echo any Origin with
     // credentials allowed. Clients are servers and same-origin GraphiQL.
     cors: false,
-    ...graphiql,
+    ...graphiql.options,
     logging: {
       debug: (...args) => logger.debug(String(args[0])),
       info: (...args) => logger.info(String(args[0])),
@@ -57,6 +58,8 @@ export function createGatewayYoga({ data, logger, failures, limits, readAhead = 
       error: (...args) => logger.debug(String(args[0])),
     },
     plugins: [
+      // GraphiQL's scripts and stylesheet (GET /graphql/graphiql/…), before any GraphQL handling.
+      graphiql.plugin,
       csrfPreventionPlugin(),
       requestParsingPlugin(),
       // GRAPHQL_INTROSPECTION=false: no __schema/__type, and no "Did you mean …?" hints either.
