@@ -448,6 +448,9 @@ describe('the command table', () => {
       'service:list',
       'credential:create',
       'audit:list',
+      'bindings:prune',
+      'prune:list',
+      'prune:cancel',
     ]);
   });
 

@@ -17,6 +17,8 @@ export interface Command<A = unknown, R = unknown> {
   usage: string;
   /** Option names it accepts (camelCase). */
   options: readonly string[];
+  /** Options that take no value (`--dry-run`): given, they are `'true'`. */
+  switches?: readonly string[];
   /** The option a lone positional argument fills (`key:revoke SK…` = `key:revoke --key SK…`). */
   positional?: string;
   /** May run on an embedded data folder that has no database yet (it creates one). */

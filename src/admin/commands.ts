@@ -6,6 +6,7 @@ import { accountCreate, accountList, accountRotateToken } from './commands/accou
 import { auditList } from './commands/audit.js';
 import { credentialCreate } from './commands/credentials.js';
 import { keyCreate, keyList, keyRevoke } from './commands/keys.js';
+import { bindingsPrune, pruneCancel, pruneList } from './commands/prune.js';
 import { serviceCreate, serviceList } from './commands/services.js';
 
 /**
@@ -31,6 +32,9 @@ export const COMMANDS: readonly Command[] = [
   serviceList,
   credentialCreate,
   auditList,
+  bindingsPrune,
+  pruneList,
+  pruneCancel,
 ];
 
 export function findCommand(name: string): Command | undefined {

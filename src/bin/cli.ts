@@ -73,7 +73,8 @@ function parseArgv(argv: string[]): Invocation {
       const option = flag.slice(2).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
       if (!command.options.includes(option)) throw new UsageError(`${command.name} does not take ${flag}`);
       let value: string | undefined;
-      if (eq >= 0) value = arg.slice(eq + 1);
+      if (eq < 0 && command.switches?.includes(option)) value = 'true';
+      else if (eq >= 0) value = arg.slice(eq + 1);
       else if (i + 1 < rest.length && !rest[i + 1]!.startsWith('--')) value = rest[++i];
       if (value === undefined) throw new UsageError(`${flag} needs a value`);
       set(option, value);

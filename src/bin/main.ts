@@ -5,6 +5,7 @@ import { type App, createApp } from '../app.js';
 import { type SeedSummary, seedDemoData } from '../db/demo/seed.js';
 import { openConfiguredDatabase } from '../db/open-configured.js';
 import { migrateWhenReachable } from '../db/wait-for-database.js';
+import { startPruneRunner } from '../jobs/prune.js';
 import { type Config, ConfigError, loadConfig } from '../platform/config.js';
 import { boundHeapGrowth } from '../platform/heap.js';
 import { createLogger, type Logger } from '../platform/logger.js';
@@ -76,6 +77,8 @@ async function serveGateway(config: Config, logger: Logger): Promise<number> {
       app = await createApp(db, logger, { publicUrl: config.publicUrl, limits: config.limits, rateLimit: config.rateLimit, metricsToken: config.metricsToken });
       // `npm run cli` reaches the embedded database through this process from now on.
       serveAdminChannel(db, logger);
+      // Prune jobs (pruneBindings, bindings:prune), including those a previous run left running.
+      const pruneRunner = startPruneRunner(db.prisma, logger);
       if (workerIndex() === 1) {
         const database = db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
         process.stdout.write(banner(origin, config.workers > 1 ? `${database}, ${config.workers} workers` : database, demo));
@@ -84,7 +87,8 @@ async function serveGateway(config: Config, logger: Logger): Promise<number> {
 
       await stop.stopped;
       app.beginShutdown();
-      const drained = await closeGracefully(server, config.shutdownTimeoutSeconds * 1000);
+      // The runner stops at a batch boundary; its job stays running and is resumed at the next start.
+      const [drained] = await Promise.all([closeGracefully(server, config.shutdownTimeoutSeconds * 1000), pruneRunner.stop()]);
       await app.close();
       // Spans still batched are sent before the exit.
       await stopTracing().catch((err: unknown) => logger.warn('traces not flushed', { reason: err instanceof Error ? err.message : String(err) }));

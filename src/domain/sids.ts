@@ -12,6 +12,8 @@ export const SID_PREFIX = {
   deletion: 'DL',
   /** An entry of the registration audit trail. */
   registration: 'RG',
+  /** A bulk deletion job (pruneBindings). */
+  pruneJob: 'PJ',
 } as const;
 
 export type SidKind = keyof typeof SID_PREFIX;

@@ -38,6 +38,7 @@ import {
   visitWithTypeInfo,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPruneJob } from '../../src/domain/prune.js';
 import { newSid } from '../../src/domain/sids.js';
 import { schema } from '../../src/graphql/schema/index.js';
 import { type Route, routes } from '../../src/rest/routes.js';
@@ -68,8 +69,20 @@ interface World {
     /** The credential's type, as GraphQL names it (APN, GCM, FCM). */
     credentialType: string;
     apiKey: string;
+    /** A queued prune job of A's (no runner runs here: it stays queued). */
+    pruneJob: string;
   };
-  b: { account: string; service: string; user: string; identity: string; binding: string; credential: string; credentialType: string };
+  b: {
+    account: string;
+    service: string;
+    user: string;
+    identity: string;
+    binding: string;
+    credential: string;
+    credentialType: string;
+    /** A queued prune job of B's own, for the traversal to reach PruneJob. */
+    pruneJob: string;
+  };
   /** A's REST page tokens (PA…/PB…) from each of A's lists, plus A's GraphQL cursors as tokens. */
   aTokens: Array<{ label: string; value: string }>;
   /** A's GraphQL cursors from each of A's connections, plus A's REST page tokens as cursors. */
@@ -125,6 +138,12 @@ beforeAll(async () => {
   const aKey = await makeApiKey(h.db, a.sid, 'read-write', 'Alpha key');
   const bWrite = await makeApiKey(h.db, b.sid, 'read-write', 'Beta write key');
   const bRead = await makeApiKey(h.db, b.sid, 'read', 'Beta read key');
+  const aJob = await createPruneJob(p, { accountSid: a.sid, scope: 'read-write', credentialSid: aKey.sid }, a.services[0]!.sid, {
+    identities: [aBinding.identity],
+  });
+  const bJob = await createPruneJob(p, { accountSid: b.sid, scope: 'read-write', credentialSid: bWrite.sid }, b.services[0]!.sid, {
+    identities: [bBinding.identity],
+  });
   creds = [
     { label: "B's auth token", authorization: b.authorization, scope: 'read-write' },
     { label: "B's read-write key", authorization: bWrite.authorization, scope: 'read-write' },
@@ -141,6 +160,7 @@ beforeAll(async () => {
       credential: aBinding.credentialSid!,
       credentialType: aBinding.bindingType.toUpperCase(),
       apiKey: aKey.sid,
+      pruneJob: aJob.sid,
     },
     b: {
       account: b.sid,
@@ -150,6 +170,7 @@ beforeAll(async () => {
       binding: bBinding.sid,
       credential: bBinding.credentialSid!,
       credentialType: bBinding.bindingType.toUpperCase(),
+      pruneJob: bJob.sid,
     },
     aTokens: [],
     aCursors: [],
@@ -724,6 +745,20 @@ const GQL_CASES: Record<string, GqlCase> = {
         check: expectData({ service: { bindings: { totalCount: 0, nodes: [] } } }),
       },
       {
+        label: "B's service.bindings(credentialSid: [A's credential])",
+        query: `query($c: String!) { service(sid: "${w.b.service}") { bindings(first: 100, credentialSid: [$c]) { totalCount nodes { sid } } } }`,
+        variables: { c: w.a.credential },
+        foreign: [w.a.credential],
+        check: expectData({ service: { bindings: { totalCount: 0, nodes: [] } } }),
+      },
+      {
+        label: "B's service.bindings(identityPrefix: A's identity)",
+        query: `query($i: String!) { service(sid: "${w.b.service}") { bindings(first: 100, identityPrefix: $i) { totalCount nodes { sid } } } }`,
+        variables: { i: w.a.identity },
+        foreign: [w.a.identity],
+        check: expectData({ service: { bindings: { totalCount: 0, nodes: [] } } }),
+      },
+      {
         label: "B's service.bindings(identity: [A's identity, B's identity])",
         query: `query($i: String!) { service(sid: "${w.b.service}") { bindings(first: 100, identity: [$i, "${w.b.identity}"]) { nodes { accountSid identity } } } }`,
         variables: { i: w.a.identity },
@@ -792,6 +827,52 @@ const GQL_CASES: Record<string, GqlCase> = {
         // A read key is refused before anything is looked up, so it cannot tell either.
         check: expectErrors((cred) => (cred.scope === 'read' && x.id.startsWith('BS') ? 'FORBIDDEN' : 'NOT_FOUND'), null),
       })),
+  },
+  'Query.pruneJob': {
+    own: (w) => `(id: "${w.b.pruneJob}")`,
+    probes: (w, s) =>
+      [...aIds(w), { label: "A's prune job", id: w.a.pruneJob }].map((x) => ({
+        label: `pruneJob(id: ${x.label})`,
+        query: `query($id: ID!) { pruneJob(id: $id) { ${selection(s, s.getType('PruneJob')!, 1)} } }`,
+        variables: { id: x.id },
+        foreign: [x.id],
+        check: expectData({ pruneJob: null }),
+      })),
+  },
+  'Mutation.cancelPruneJob': {
+    probes: (w, s) =>
+      [...aIds(w), { label: "A's prune job", id: w.a.pruneJob }].map((x) => ({
+        label: `cancelPruneJob(id: ${x.label})`,
+        query: `mutation($id: ID!) { cancelPruneJob(input: { id: $id }) { ${selection(s, s.getType('CancelPruneJobPayload')!, 1)} } }`,
+        variables: { id: x.id },
+        foreign: [x.id],
+        check: expectErrors((cred) => (cred.scope === 'read' ? 'FORBIDDEN' : 'NOT_FOUND'), null),
+      })),
+  },
+  'PruneBindingsPayload.sample': {
+    own: () => '(first: 5)',
+    probes: (w) => [
+      {
+        label: "pruneBindings(B's service, identity: [A's identity], dryRun).sample",
+        query: `mutation($i: String!) { pruneBindings(input: { serviceSid: "${w.b.service}", filter: { identity: [$i] }, dryRun: true }) { matched sample(first: 20) { sid } } }`,
+        variables: { i: w.a.identity },
+        foreign: [w.a.identity],
+        check: expectData({ pruneBindings: { matched: 0, sample: [] } }),
+      },
+    ],
+  },
+  'Mutation.pruneBindings': {
+    probes: (w, s) =>
+      [true, false].flatMap((dryRun) =>
+        aIds(w).map((x) => ({
+          label: `pruneBindings(serviceSid: ${x.label}, dryRun: ${dryRun})`,
+          query: `mutation($input: PruneBindingsInput!) { pruneBindings(input: $input) { ${selection(s, s.getType('PruneBindingsPayload')!, 1)} } }`,
+          variables: { input: { serviceSid: x.id, filter: { bindingType: ['APN', 'GCM', 'FCM'] }, dryRun } },
+          foreign: [x.id],
+          // A read key may dry-run (it only reads); starting a job it is refused before anything is looked up.
+          check: expectErrors((cred) => (cred.scope === 'read' && !dryRun ? 'FORBIDDEN' : 'NOT_FOUND'), null),
+        })),
+      ),
   },
   'Mutation.registerBinding': {
     // A's IDs as the service (with B's credential) and as the credential (in B's service). A read key is
