@@ -298,11 +298,13 @@ function bindingsPrelude(request: Rows, gate: Prisma.Sql): Prisma.Sql {
     displaced AS (
       -- Looked up row by row of the page (a scalar subquery is never turned into a join): planned as a join, without
       -- statistics (PGlite never analyzes) it scanned the service's bindings once per row of the page. binding_type is
-      -- compared as text so that the lookup uses the identity's few rows, not the (service_sid, binding_type) index.
+      -- compared as text so that the lookup uses the identity's few rows, not the (service_sid, binding_type) index;
+      -- identity in byte order (equal strings are equal in either order) so that the identity index, which is
+      -- COLLATE "C", applies: without it the index matched service_sid only and each row scanned the whole service.
       DELETE FROM bindings t
       WHERE ${gate} AND t.account_sid = ${accountSid} AND t.sid = ANY (ARRAY(
         SELECT (SELECT b.sid FROM bindings b
-                WHERE b.service_sid = ${serviceSid} AND b.identity = i.identity AND b.endpoint = i.endpoint
+                WHERE b.service_sid = ${serviceSid} AND b.identity COLLATE "C" = i.identity AND b.endpoint = i.endpoint
                   AND b.binding_type::text = i.binding_type::text AND b.sid <> i.sid)
         FROM i))
       RETURNING t.*
