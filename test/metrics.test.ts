@@ -7,6 +7,8 @@ import { register } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../src/app.js';
 import { type CreatedApiKey, createApiKey } from '../src/domain/accounts.js';
+import { claimPruneJob, createPruneJob } from '../src/domain/prune.js';
+import { newRunnerOwner, runClaimedJob } from '../src/jobs/prune.js';
 import { addMetricsSource, MAX_OPERATION_NAMES, NO_OPERATION, OTHER_OPERATION, operationLabel, statementKind } from '../src/platform/metrics.js';
 import { backend, openTestDatabase, type TestDatabase } from './helpers/db.js';
 import { createScenario, type Scenario } from './helpers/scenario.js';
@@ -306,6 +308,25 @@ describe('what /metrics counts', () => {
     }
     // Closed, it no longer speaks for the process: the test's app does again.
     expect((await scrape()).value('gateway_ready')).toBe(1);
+  });
+
+  it('counts prune batches, deleted bindings and finished jobs', async () => {
+    const service = scenario.b.services[0]!;
+    const apn = await db.prisma.binding.count({ where: { serviceSid: service.sid, bindingType: 'apn' } });
+    expect(apn).toBeGreaterThan(1);
+    const actor = { accountSid: scenario.b.sid, credentialSid: scenario.b.sid, scope: 'read-write' as const };
+    const job = await createPruneJob(db.prisma, actor, service.sid, { bindingTypes: ['apn'] });
+    const owner = newRunnerOwner('test');
+    const claimed = await claimPruneJob(db.prisma, owner, { sid: job.sid });
+    const before = await scrape();
+    // Batches of one: `apn` full batches, then the short one that finishes the job.
+    const ended = await runClaimedJob(db.prisma, testLogger, claimed!, owner, { batchSize: 1 });
+    expect(ended).toMatchObject({ status: 'done', deleted: apn });
+    const after = await scrape();
+    expect(delta(before, after, 'gateway_prune_deleted_bindings_total')).toBe(apn);
+    expect(delta(before, after, 'gateway_prune_batches_total', { result: 'ok' })).toBe(apn + 1);
+    expect(delta(before, after, 'gateway_prune_batches_total', { result: 'failed' })).toBe(0);
+    expect(delta(before, after, 'gateway_prune_jobs_ended_total', { status: 'done' })).toBe(1);
   });
 
   it('shows readiness 0 once shutting down', async () => {

@@ -13,6 +13,7 @@ import {
 } from '../domain/prune.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../platform/logger.js';
+import { recordPruneBatch, recordPruneJobEnded } from '../platform/metrics.js';
 
 /**
  * Runs prune jobs (src/domain/prune.ts) inside a gateway process: one loop per
@@ -148,6 +149,7 @@ export async function runClaimedJob(
     try {
       const outcome = await runPruneBatch(prisma, job, owner, options.batchSize ?? DEFAULT_PRUNE_BATCH);
       failures = 0;
+      recordPruneBatch(outcome.deleted);
       if (!outcome.job) {
         logger.info('prune job stopped: cancelled or taken over', { job: job.sid });
         return null;
@@ -155,15 +157,18 @@ export async function runClaimedJob(
       job = outcome.job;
       options.onBatch?.(job, outcome.deleted);
       if (job.status !== 'running') {
+        if (job.status === 'done' || job.status === 'failed') recordPruneJobEnded(job.status);
         logger.info('prune job finished', { job: job.sid, status: job.status, matched: job.matched, deleted: job.deleted });
         return job;
       }
     } catch (err) {
       failures++;
+      recordPruneBatch(null);
       logger.warn('prune batch failed', { job: job.sid, attempt: failures, err });
       if (failures >= ATTEMPTS) {
         // The API shows `error`: no internal message there; the log has it in full.
         await failPruneJob(prisma, owner, job.sid, `stopped after ${ATTEMPTS} failed batches in a row (see the gateway's log)`).catch(() => {});
+        recordPruneJobEnded('failed');
         return null;
       }
       await sleep(500 * failures);

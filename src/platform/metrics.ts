@@ -94,6 +94,29 @@ const statementErrors = getOrCreate(
     }),
 );
 
+const pruneDeleted = getOrCreate(
+  'gateway_prune_deleted_bindings_total',
+  () => new Counter({ name: 'gateway_prune_deleted_bindings_total', help: 'Bindings deleted by prune jobs run in this process.' }),
+);
+const pruneBatches = getOrCreate(
+  'gateway_prune_batches_total',
+  () =>
+    new Counter({
+      name: 'gateway_prune_batches_total',
+      help: 'Prune job batches run in this process, by result (ok, failed: retried, after 3 in a row the job fails).',
+      labelNames: ['result'] as const,
+    }),
+);
+const pruneJobsEnded = getOrCreate(
+  'gateway_prune_jobs_ended_total',
+  () =>
+    new Counter({
+      name: 'gateway_prune_jobs_ended_total',
+      help: 'Prune jobs run to their end in this process, by final status (done, failed); cancelled jobs are not counted.',
+      labelNames: ['status'] as const,
+    }),
+);
+
 /**
  * Metrics whose collect() reads this module's state are recreated when this
  * module is loaded again, so that they read the new module's state.
@@ -312,6 +335,17 @@ export function recordRequest(door: DoorName, operation: string, method: string,
 
 export function recordRateLimited(door: DoorName): void {
   if (enabled) rateLimited.inc({ door });
+}
+
+/** One prune batch: the rows it deleted, or null when it failed. */
+export function recordPruneBatch(deleted: number | null): void {
+  if (!enabled) return;
+  pruneBatches.inc({ result: deleted === null ? 'failed' : 'ok' });
+  if (deleted) pruneDeleted.inc(deleted);
+}
+
+export function recordPruneJobEnded(status: 'done' | 'failed'): void {
+  if (enabled) pruneJobsEnded.inc({ status });
 }
 
 export function recordCredentialLookup(result: 'hit' | 'miss' | 'off'): void {
