@@ -1,4 +1,3 @@
-import type { BindingType } from '../../domain/bindings.js';
 import {
   cancelPruneJob,
   createPruneJob,
@@ -12,8 +11,9 @@ import {
 } from '../../domain/prune.js';
 import { wakePruneRunners } from '../../jobs/prune.js';
 import { bindingFilterOf } from '../loading/binding-args.js';
+import { BindingFilterInput } from './binding-filter.js';
 import { builder } from './builder.js';
-import { BindingRef, BindingTypeEnum } from './refs.js';
+import { BindingRef } from './refs.js';
 
 // Bulk deletion as a job: `pruneBindings` (dry run, or start a job), `cancelPruneJob`, `Query.pruneJob`.
 
@@ -46,21 +46,6 @@ PruneJobRef.implement({
   }),
 });
 
-export const BindingFilterInput = builder.inputType('BindingFilterInput', {
-  description:
-    'The filters of Service.bindings, as an input. Conditions combine with AND; a list keeps bindings matching any of its values. Pruning needs at least one condition.',
-  fields: (t) => ({
-    bindingType: t.field({ type: [BindingTypeEnum], required: false, description: 'Only bindings of any of these types.' }),
-    credentialSid: t.stringList({ required: false, description: 'Only bindings of any of these credentials (CR…).' }),
-    createdAfter: t.field({ type: 'DateTime', required: false, description: 'Only bindings created strictly after this instant.' }),
-    createdBefore: t.field({ type: 'DateTime', required: false, description: 'Only bindings created strictly before this instant.' }),
-    updatedAfter: t.field({ type: 'DateTime', required: false, description: 'Only bindings last updated strictly after this instant.' }),
-    updatedBefore: t.field({ type: 'DateTime', required: false, description: 'Only bindings last updated strictly before this instant.' }),
-    identity: t.stringList({ required: false, description: 'Only bindings of any of these identities.' }),
-    identityPrefix: t.string({ required: false, description: 'Only bindings whose identity starts with this (case-sensitive).' }),
-  }),
-});
-
 type PruneOutcome = { kind: 'dry-run'; run: DryRun } | { kind: 'job'; job: PruneJob };
 
 builder.relayMutationField(
@@ -80,7 +65,7 @@ builder.relayMutationField(
     description:
       "Deletes a service's bindings matching a filter. With dryRun: true, answers at once with `matched` and a `sample`, deleting nothing. Otherwise starts a job and returns it (follow it with Query.pruneJob): the gateway deletes in batches of 500, in sid order, each binding audited like a single delete (front door `job`, request id the job's id). An empty filter is BAD_USER_INPUT; another account's service is NOT_FOUND; a read-only key starting a job is FORBIDDEN.",
     resolve: async (_root, { input }, ctx): Promise<PruneOutcome> => {
-      const filter = bindingFilterOf({ ...input.filter, bindingType: input.filter.bindingType as BindingType[] | null | undefined });
+      const filter = bindingFilterOf(input.filter);
       if (input.dryRun) return { kind: 'dry-run', run: await pruneDryRun(ctx.data.prisma, ctx.caller, input.serviceSid, filter) };
       const job = await createPruneJob(ctx.data.prisma, ctx.caller, input.serviceSid, filter);
       wakePruneRunners();
