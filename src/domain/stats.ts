@@ -105,39 +105,45 @@ function ranked(source: Prisma.Sql): Prisma.Sql {
     FROM (${source}) AS x WHERE x.count <> 0)`;
 }
 
-/** The SQL (one column) for a part, from the counters of the service `svc` (CTE). */
-function fromCounters(part: StatsPart): Prisma.Sql {
+/** The SQL (one column) for a part, from the counters of the service `sid`. */
+function fromCounters(part: StatsPart, sid: string): Prisma.Sql {
   switch (part.kind) {
     case 'asOf':
       return iso(Prisma.sql`(SELECT now FROM clock)`);
     case 'total':
-      return Prisma.sql`(SELECT COALESCE(sum(c.count), 0)::int FROM binding_counts c JOIN svc ON c.service_sid = svc.sid)`;
+      return Prisma.sql`(SELECT COALESCE(sum(c.count), 0)::int FROM binding_counts c WHERE c.service_sid = ${sid})`;
     case 'byType':
-      return ranked(Prisma.sql`SELECT c.binding_type::text AS key, c.count FROM binding_counts c JOIN svc ON c.service_sid = svc.sid`);
+      return ranked(Prisma.sql`SELECT c.binding_type::text AS key, c.count FROM binding_counts c WHERE c.service_sid = ${sid}`);
     case 'byCredential':
-      return ranked(Prisma.sql`SELECT c.key, c.count FROM binding_facet_counts c JOIN svc ON c.service_sid = svc.sid WHERE c.facet = 'credential'`);
+      return ranked(Prisma.sql`SELECT c.key, c.count FROM binding_facet_counts c WHERE c.service_sid = ${sid} AND c.facet = 'credential'`);
     case 'byMessageType':
-      return ranked(Prisma.sql`SELECT c.key, c.count FROM binding_facet_counts c JOIN svc ON c.service_sid = svc.sid WHERE c.facet = 'message_type'`);
-    case 'staleness':
-      // Whole days before the cutoff's day from the counters, the cutoff's day up to the cutoff from the rows.
-      return Prisma.sql`(SELECT json_agg(
-          ((SELECT COALESCE(sum(d.count), 0) FROM binding_day_counts d JOIN svc ON d.service_sid = svc.sid
-             WHERE d.kind = 'updated' AND d.day < c.cutoff::date)
-           + (SELECT count(*) FROM bindings t JOIN svc ON t.service_sid = svc.sid
-               WHERE t.date_updated >= date_trunc('day', c.cutoff) AND t.date_updated < c.cutoff))::int ORDER BY c.n)
-        FROM clock, LATERAL (SELECT n, clock.now - n * interval '1 day' AS cutoff FROM unnest(${[...STALENESS_DAYS]}::int[]) AS n) AS c)`;
+      return ranked(Prisma.sql`SELECT c.key, c.count FROM binding_facet_counts c WHERE c.service_sid = ${sid} AND c.facet = 'message_type'`);
+    case 'staleness': {
+      // Not stale: the bindings updated on a day after the cutoff's day (counters, one index range of at most
+      // the longest threshold's days, however old the service) or on the cutoff's day from the cutoff on
+      // (rows, through the (service_sid, date_updated) index). Stale: the rest of the total.
+      const now = Prisma.sql`(SELECT now FROM clock)`;
+      const cutoff = (n: number) => Prisma.sql`(${now} - interval '${Prisma.raw(String(n))} days')`;
+      const longest = Math.max(...STALENESS_DAYS);
+      const columns = STALENESS_DAYS.map(
+        (n, i) => Prisma.sql`COALESCE(sum(d.count) FILTER (WHERE d.day > ${cutoff(n)}::date), 0) AS ${Prisma.raw(`r${i}`)},
+          (SELECT count(*) FROM bindings t WHERE t.service_sid = ${sid} AND t.date_updated >= ${cutoff(n)} AND t.date_updated < date_trunc('day', ${cutoff(n)}) + interval '1 day') AS ${Prisma.raw(`e${i}`)}`,
+      );
+      const answers = STALENESS_DAYS.map((_, i) => Prisma.raw(`(s.total - s.r${i} - s.e${i})::int`));
+      return Prisma.sql`(SELECT json_build_array(${Prisma.join(answers, ', ')})
+        FROM (SELECT (SELECT COALESCE(sum(x.count), 0) FROM binding_counts x WHERE x.service_sid = ${sid}) AS total,
+                     ${Prisma.join(columns, ', ')}
+                FROM binding_day_counts d WHERE d.service_sid = ${sid} AND d.kind = 'updated' AND d.day > ${cutoff(longest)}::date) AS s)`;
+    }
     case 'registrations': {
       const unit = UNITS[part.interval];
       // Whole UTC days inside [from, to) from the counters; the parts of the first and last day from the rows.
       const counts = Prisma.sql`SELECT y.start, sum(y.count)::int AS count FROM (
-          SELECT date_trunc(${unit}, d.day::timestamp) AS start, d.count FROM binding_day_counts d JOIN svc ON d.service_sid = svc.sid
-           WHERE d.kind = 'created' AND d.day >= r.fc AND d.day < r.tf
+          SELECT date_trunc(${unit}, d.day::timestamp) AS start, d.count FROM binding_day_counts d WHERE d.service_sid = ${sid} AND d.kind = 'created' AND d.day >= r.fc AND d.day < r.tf
           UNION ALL
-          SELECT date_trunc(${unit}, t.date_created), 1 FROM bindings t JOIN svc ON t.service_sid = svc.sid
-           WHERE t.date_created >= r.f AND t.date_created < LEAST(r.fc, r.t)
+          SELECT date_trunc(${unit}, t.date_created), 1 FROM bindings t WHERE t.service_sid = ${sid} AND t.date_created >= r.f AND t.date_created < LEAST(r.fc, r.t)
           UNION ALL
-          SELECT date_trunc(${unit}, t.date_created), 1 FROM bindings t JOIN svc ON t.service_sid = svc.sid
-           WHERE t.date_created >= GREATEST(r.tf, r.fc) AND t.date_created < r.t
+          SELECT date_trunc(${unit}, t.date_created), 1 FROM bindings t WHERE t.service_sid = ${sid} AND t.date_created >= GREATEST(r.tf, r.fc) AND t.date_created < r.t
         ) AS y GROUP BY 1`;
       return registrations(part, counts);
     }
@@ -198,20 +204,33 @@ function registrations(part: RegistrationsArgs, counts: Prisma.Sql): Prisma.Sql 
 export async function bindingStats(data: DataContext, scope: StatsScope, parts: readonly StatsPart[]): Promise<Array<Answer<StatsPart> | BadInputError>> {
   if (parts.length === 0) return [];
   const counters = scope.parent === 'service' && isEmptyFilter(scope.filter);
-  const columns = parts.map((part, i) => Prisma.sql`${counters ? fromCounters(part) : fromRows(part)} AS ${Prisma.raw(`p${i}`)}`);
+  const columns = parts.map((part, i) => Prisma.sql`${counters ? fromCounters(part, scope.parentSid) : fromRows(part)} AS ${Prisma.raw(`p${i}`)}`);
   const clock = Prisma.sql`clock AS (SELECT date_trunc('milliseconds', now() AT TIME ZONE 'UTC') AS now)`;
-  let source: Prisma.Sql;
+  let rows: Array<Record<string, unknown>>;
   if (counters) {
-    source = Prisma.sql`svc AS (SELECT s.sid FROM services s WHERE s.sid = ${scope.parentSid} AND s.account_sid = ${scope.accountSid})`;
+    // The counters are read by service sid (plain index conditions, a small plan); the one row exists only
+    // when the service is the caller's.
+    rows = await data.prisma.$queryRaw`WITH ${clock} SELECT ${Prisma.join(columns, ', ')}
+      FROM services s WHERE s.sid = ${scope.parentSid} AND s.account_sid = ${scope.accountSid}`;
   } else {
     const parentKey = Prisma.raw(scope.parent === 'service' ? 't.service_sid' : 't.user_sid');
     const where = [...bindingConditions(scope.accountSid, scope.filter), Prisma.sql`${parentKey} = ${scope.parentSid}`];
-    source = Prisma.sql`m AS MATERIALIZED (
-      SELECT t.binding_type, t.credential_sid, t.message_types, t.date_created, t.date_updated
-        FROM bindings t WHERE ${Prisma.join(where, ' AND ')})`;
+    rows = await data.prisma.$queryRaw`WITH ${clock}, m AS MATERIALIZED (
+        SELECT t.binding_type, t.credential_sid, t.message_types, t.date_created, t.date_updated
+          FROM bindings t WHERE ${Prisma.join(where, ' AND ')})
+      SELECT ${Prisma.join(columns, ', ')}`;
   }
-  const [row] = await data.prisma.$queryRaw<Array<Record<string, unknown>>>`WITH ${clock}, ${source} SELECT ${Prisma.join(columns, ', ')}`;
-  return parts.map((part, i) => decode(part, row?.[`p${i}`]));
+  const [row] = rows;
+  if (!row) {
+    // Not the caller's service: the answers of a service without bindings (no clock was read, the parts need none but asOf).
+    rows = await data.prisma.$queryRaw`WITH ${clock}, m AS (SELECT NULL::binding_type AS binding_type, NULL::text AS credential_sid,
+        NULL::text[] AS message_types, NULL::timestamp(3) AS date_created, NULL::timestamp(3) AS date_updated WHERE false)
+      SELECT ${Prisma.join(
+        parts.map((part, i) => Prisma.sql`${fromRows(part)} AS ${Prisma.raw(`p${i}`)}`),
+        ', ',
+      )}`;
+  }
+  return parts.map((part, i) => decode(part, rows[0]?.[`p${i}`]));
 }
 
 function json<T>(value: unknown): T {
