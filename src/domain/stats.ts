@@ -16,6 +16,8 @@ import { type BindingType, Prisma } from '../generated/prisma/client.js';
 import { type BindingFilter, type BindingParent, bindingConditions } from './bindings.js';
 import type { DataContext } from './data-context.js';
 import { BadInputError } from './errors.js';
+import type { Service } from './services.js';
+import { pickFields, projection } from './tables.js';
 
 export type StatsInterval = 'DAY' | 'WEEK' | 'MONTH';
 
@@ -233,6 +235,26 @@ export async function bindingStats(data: DataContext, scope: StatsScope, parts: 
   return parts.map((part, i) => decode(part, rows[0]?.[`p${i}`]));
 }
 
+/**
+ * One of the caller's services with the unfiltered statistics `parts`, in one
+ * statement (the service row is the one the counters are read under); null
+ * when there is no such service. For `service(sid) { bindingStats { … } }`.
+ */
+export async function serviceWithStats(
+  data: DataContext,
+  accountSid: string,
+  serviceSid: string,
+  parts: readonly StatsPart[],
+): Promise<{ service: Service; answers: Array<Answer<StatsPart> | BadInputError> } | null> {
+  const clock = Prisma.sql`clock AS (SELECT date_trunc('milliseconds', now() AT TIME ZONE 'UTC') AS now)`;
+  const columns = parts.map((part, i) => Prisma.sql`${fromCounters(part, serviceSid)} AS ${Prisma.raw(`"p${i}"`)}`);
+  const [row] = await data.prisma.$queryRaw<Array<Record<string, unknown>>>`WITH ${clock}
+    SELECT ${projection('services', 'pt', 'service.')}, ${Prisma.join(columns, ', ')}
+      FROM services pt WHERE pt.sid = ${serviceSid} AND pt.account_sid = ${accountSid}`;
+  if (!row) return null;
+  return { service: pickFields<Service>('services', row, 'service.'), answers: parts.map((part, i) => decode(part, row[`p${i}`])) };
+}
+
 function json<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
 }
@@ -273,6 +295,11 @@ export class BindingStatsSource {
     private readonly data: DataContext,
     readonly scope: StatsScope,
   ) {}
+
+  /** Sets the answer of a part computed elsewhere (with the service, by the prefetch). */
+  prime(part: StatsPart, answer: Answer<StatsPart>): void {
+    this.cache.set(JSON.stringify(part), Promise.resolve(answer));
+  }
 
   get<P extends StatsPart>(part: P): Promise<Answer<P>> {
     if (part.kind === 'registrations') checkRegistrationsArgs(part);

@@ -517,22 +517,37 @@ describe('buckets and staleness at their edges', () => {
 class Rollback extends Error {}
 
 describe('cost', () => {
-  it('`{ total }` alone is one statement reading the counters; every field together is one statement too', async () => {
+  it('`service { bindingStats { total } }` is one statement, the service row and its counters; every field together is one too', async () => {
     const service = t.scenario.a.services[0]!.sid;
     await t.graphql('{ __typename }');
-    const ask = async (fields: string) => {
+    const ask = async (query: string) => {
       t.queries.length = 0;
-      const r = await t.graphql(`{ service(sid: "${service}") { bindingStats { ${fields} } } }`);
+      const r = await t.graphql(query);
       expect(r.body.errors).toBeUndefined();
-      return t.queries.filter((q) => !/^\s*(BEGIN|COMMIT|SELECT 1)\b/i.test(q));
+      return { data: r.body.data, queries: t.queries.filter((q) => !/^\s*(BEGIN|COMMIT|SELECT 1)\b/i.test(q)) };
     };
-    const base = (await ask('__typename')).length; // the service itself (and the credential check, if any)
-    const total = await ask('total');
-    expect(total).toHaveLength(base + 1);
+    const base = (await ask(`{ service(sid: "${service}") { sid } }`)).queries.length; // the service (and the credential check, if any)
+    const total = (await ask(`{ service(sid: "${service}") { bindingStats { total } } }`)).queries;
+    expect(total).toHaveLength(base);
     expect(total.at(-1)).toMatch(/binding_counts/);
     expect(total.at(-1)).not.toMatch(/binding_day_counts|binding_facet_counts|FROM bindings/);
-    const all = await ask(`asOf total byType { count } byCredential { credentialSid count } byMessageType { count } staleness { count }
-      registrations { count } weeks: registrations(interval: WEEK) { count }`);
-    expect(all).toHaveLength(base + 1);
+    const fields = `asOf total byType { count } byCredential { credentialSid count } byMessageType { count } staleness { count }
+      registrations { count } weeks: registrations(interval: WEEK) { count }`;
+    const all = await ask(`{ service(sid: "${service}") { sid bindingStats { ${fields} } } }`);
+    expect(all.queries).toHaveLength(base);
+    // Through a fragment, after another field: the same single statement, the same answers.
+    const viaFragment = await ask(
+      `{ service(sid: "${service}") { sid ...S } } fragment S on Service { bindingStats { ${fields.replace('weeks: registrations', '...on BindingStats { weeks: registrations')} } } }`,
+    );
+    expect(viaFragment.queries).toHaveLength(base);
+    const { asOf: _a, ...rest } = all.data.service.bindingStats;
+    const { asOf: _b, ...restFragment } = viaFragment.data.service.bindingStats;
+    expect(restFragment).toEqual(rest);
+    // Not read ahead: a filtered one (counted over the rows) is the service, then the statistics.
+    expect((await ask(`{ service(sid: "${service}") { bindingStats(bindingType: [APN]) { total } } }`)).queries).toHaveLength(base + 1);
+    // A foreign service: null, as the lists.
+    expect((await t.graphql(`{ service(sid: "${service}") { bindingStats { total } } }`, {}, t.scenario.b.authorization)).body).toEqual({
+      data: { service: null },
+    });
   });
 });

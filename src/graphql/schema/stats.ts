@@ -1,5 +1,6 @@
-import { BindingStatsSource, DEFAULT_BUCKETS, MAX_BUCKETS, STALENESS_DAYS, type StatsInterval } from '../../domain/stats.js';
+import { type BindingStatsSource, DEFAULT_BUCKETS, MAX_BUCKETS, STALENESS_DAYS, type StatsInterval } from '../../domain/stats.js';
 import { bindingFilterOf } from '../loading/binding-args.js';
+import { registrationsPart, statsSource } from '../loading/stats.js';
 import { bindingFilterArgs, identityFilterArgs } from './binding-filter.js';
 import { builder } from './builder.js';
 import { BindingTypeEnum, CredentialRef, ServiceRef, UserRef } from './refs.js';
@@ -89,7 +90,7 @@ BindingStatsRef.implement({
         to: t.arg({ type: 'DateTime', required: false, description: 'Exclusive.' }),
       },
       complexity: { field: 1, multiplier: 10 },
-      resolve: (stats, args) => stats.get({ kind: 'registrations', interval: args.interval ?? 'DAY', from: args.from, to: args.to }),
+      resolve: (stats, args) => stats.get(registrationsPart(args)),
     }),
     staleness: t.field({
       type: [StalenessRef],
@@ -105,7 +106,7 @@ builder.objectField(ServiceRef, 'bindingStats', (t) =>
     description: "Statistics of the service's bindings under the same filters as `bindings`.",
     args: { ...bindingFilterArgs, ...identityFilterArgs },
     resolve: (service, args, ctx) =>
-      new BindingStatsSource(ctx.data, { accountSid: ctx.caller.accountSid, parent: 'service', parentSid: service.sid, filter: bindingFilterOf(args) }),
+      statsSource(ctx, { accountSid: ctx.caller.accountSid, parent: 'service', parentSid: service.sid, filter: bindingFilterOf(args) }),
   }),
 );
 
@@ -114,7 +115,6 @@ builder.objectField(UserRef, 'bindingStats', (t) =>
     type: BindingStatsRef,
     description: "Statistics of the user's bindings under the same filters as `bindings`.",
     args: { ...bindingFilterArgs },
-    resolve: (user, args, ctx) =>
-      new BindingStatsSource(ctx.data, { accountSid: ctx.caller.accountSid, parent: 'user', parentSid: user.sid, filter: bindingFilterOf(args) }),
+    resolve: (user, args, ctx) => statsSource(ctx, { accountSid: ctx.caller.accountSid, parent: 'user', parentSid: user.sid, filter: bindingFilterOf(args) }),
   }),
 );
