@@ -277,6 +277,8 @@ export function renderMarkdown(r) {
   }
   const imported = importSection();
   if (imported) L.push(imported, '');
+  const stats = statsSection();
+  if (stats) L.push(stats, '');
   const changes = changesSection();
   if (changes) L.push(changes.trim(), '');
   L.push('## Caveats');
@@ -318,6 +320,56 @@ function importSection() {
   for (const run of r.runs) {
     L.push(
       `| ${run.label} (concurrency ${run.concurrency}) | ${run.seconds} | ${run.bindingsPerSecond} | ${run.pages} | ${run.statementsPerPage} | ${run.fetchMsPerPage} | ${run.writeMsPerPage} | ${run.cpu.importerS} | ${run.cpu.sourceGatewayS} | ${run.cpu.postgresS} |`,
+    );
+  }
+  return L.join('\n');
+}
+
+/**
+ * W8, binding statistics (`npm run bench:stats`, results/stats.json): its own
+ * run, sequential requests, so its own date and machine state.
+ */
+function statsSection() {
+  let r;
+  try {
+    r = JSON.parse(readFileSync(fileURLToPath(new URL('results/stats.json', import.meta.url)), 'utf8'));
+  } catch {
+    return '';
+  }
+  const ms = (x) => (x === null || x === undefined ? '–' : x.toFixed(2));
+  const L = ['## W8: binding statistics (`npm run bench:stats`)', ''];
+  L.push(
+    `${r.date}: the unfiltered statistics of the largest service (${r.service_bindings.toLocaleString('en-US')} bindings): total, by type, ` +
+      'by credential, by message type, 31 days of registrations (from/to not on a midnight) and staleness at 30/90/180/365 days. ' +
+      'One request at a time (no queueing), after 50 unmeasured ones: ' +
+      `${r.config.seconds} s of requests for the gateway and raw, ${r.config.slow_requests} requests for PostGraphile. ` +
+      'Every answer was first checked against plain GROUP BY statements over the rows (staleness apart: each contender reads its own clock). ' +
+      `The GROUP BY statements themselves (6, sequential, no counters) took ${r.group_by_ms.map((x) => Math.round(x)).join(', ')} ms.`,
+    '',
+  );
+  L.push(
+    '```sh',
+    'DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_bindings npm run bench:stats   # ≈ 1 min on a seeded database',
+    '```',
+    '',
+    `Machine: ${r.machine ?? 'unknown'}${r.load_average ? `, load average ${r.load_average.join(' / ')} around the run (shared with other work)` : ''}.`,
+    '',
+  );
+  L.push('| Contender | Answer | Requests | p50 ms | p90 ms | p99 ms |');
+  L.push('| --- | --- | --- | --- | --- | --- |');
+  const label = {
+    graphql: 'gateway GraphQL `service { bindingStats { … } }` (counters kept by triggers)',
+    raw: 'raw: one prepared statement over the same counters',
+    postgraphile: 'PostGraphile + @graphile/pg-aggregates 0.2.0-rc.2 (`groupedAggregates`, filtered `totalCount`s)',
+  };
+  for (const [name, c] of Object.entries(r.contenders)) {
+    L.push(`| ${label[name] ?? name} | ${c.answer} | ${c.requests} | ${ms(c.p50)} | ${ms(c.p90)} | ${ms(c.p99)} |`);
+  }
+  if (r.w7) {
+    L.push('');
+    L.push(
+      `For scale, in the same run and the same way: W7 (\`totalCount\`, the cheapest request) p50 ${ms(r.w7.graphql?.p50)} ms through the gateway, ` +
+        `${ms(r.w7.raw?.p50)} ms raw: what HTTP, authentication and GraphQL cost the gateway on this machine before any statistics.`,
     );
   }
   return L.join('\n');

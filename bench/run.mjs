@@ -14,7 +14,18 @@ import { percentiles, runLoad } from './lib/load.mjs';
 import { backendsCpuDelta, machineInfo, postgresBackendsCpu, postgresServerCpu, processCpuMs, processMemory, sampleRss } from './lib/proc.mjs';
 import { BENCH_DIR, checkRootInstall, ROOT_DIR, startServer, stopAll } from './lib/servers.mjs';
 import { classify, SqlCountingProxy } from './lib/sql-proxy.mjs';
-import { buildRequests, CONTENDERS, CURSOR_QUERIES, difference, expectedAnswers, graphqlBody, normalize, SUPPORTED, WORKLOADS } from './lib/workloads.mjs';
+import {
+  buildRequests,
+  CONTENDERS,
+  CURSOR_QUERIES,
+  DEFAULT_WORKLOADS,
+  difference,
+  expectedAnswers,
+  graphqlBody,
+  normalize,
+  SUPPORTED,
+  WORKLOADS,
+} from './lib/workloads.mjs';
 import { renderMarkdown, summarize } from './report.mjs';
 
 const env = process.env;
@@ -42,7 +53,7 @@ const config = {
   warmup: num('BENCH_WARMUP', 3),
   rounds: num('BENCH_ROUNDS', 3),
   connections: num('BENCH_CONNECTIONS', 10),
-  workloads: list('BENCH_WORKLOADS', Object.keys(WORKLOADS), Object.keys(WORKLOADS)),
+  workloads: list('BENCH_WORKLOADS', Object.keys(WORKLOADS), DEFAULT_WORKLOADS),
   contenders: list('BENCH_CONTENDERS', Object.keys(CONTENDERS), Object.keys(CONTENDERS)),
   statementSamples: num('BENCH_STATEMENT_SAMPLES', 20),
   scaleSizes:

@@ -62,6 +62,9 @@ describe('maintained binding counts', () => {
     await db.prisma.service.delete({ where: { sid: scenario.a.services[1]!.sid } });
     await expectExact();
     expect(await db.prisma.bindingCount.count({ where: { serviceSid: scenario.a.services[1]!.sid } })).toBe(0);
+    // The statistics counters (binding_stats migration) go with the service too, and are not brought back by its bindings' delete.
+    expect(await db.prisma.bindingFacetCount.count({ where: { serviceSid: scenario.a.services[1]!.sid } })).toBe(0);
+    expect(await db.prisma.bindingDayCount.count({ where: { serviceSid: scenario.a.services[1]!.sid } })).toBe(0);
   });
 
   it('give countBindings the same totals as counting rows, with and without type filters, and nothing across accounts', async () => {

@@ -1,5 +1,5 @@
 // @ts-check
-// The seven workloads as each contender asks for them, and how to read each
+// The eight workloads as each contender asks for them, and how to read each
 // answer back into a comparable form (sids in order, hasNextPage, counts).
 
 export const WORKLOADS = {
@@ -10,25 +10,37 @@ export const WORKLOADS = {
   w5: 'fetch one binding by sid',
   w6: '20 users of the largest service, each with a page of 50 bindings (nested connection)',
   w7: "totalCount of the largest service's bindings",
+  w8: 'bindingStats of the largest service, unfiltered (total, by type, credential and message type, 31 days of registrations, staleness)',
 };
+
+/** What `npm run bench` runs unless BENCH_WORKLOADS says otherwise: W8 is measured by `npm run bench:stats` (stats.mjs), since PostGraphile's answer takes seconds. */
+export const DEFAULT_WORKLOADS = ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7'];
 
 export const CONTENDERS = {
   graphql: 'this gateway, GraphQL (POST /graphql)',
   rest: 'this gateway, Twilio REST shim (GET /v2/…)',
-  postgraphile: 'PostGraphile 5.1.5 (amber preset + connection filter), grafserv on node:http, no auth',
+  postgraphile: 'PostGraphile 5.1.5 (amber preset + connection filter + pg-aggregates), grafserv on node:http, no auth',
   raw: 'node:http + pg, one prepared statement per workload, no auth',
 };
 
 /** Which contenders can express which workload (REST has no nested list nor counts). */
 export const SUPPORTED = {
-  graphql: ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7'],
+  graphql: ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8'],
   rest: ['w1', 'w2', 'w3', 'w4', 'w5'],
-  postgraphile: ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7'],
-  raw: ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7'],
+  postgraphile: ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8'],
+  raw: ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8'],
 };
 
 const FIELDS = 'sid accountSid serviceSid identity endpoint bindingType credentialSid messageTypes dateCreated dateUpdated';
 const PAGE = `pageInfo { hasNextPage endCursor } nodes { ${FIELDS} }`;
+
+const DAY_MS = 86_400_000;
+/** W8's registrations window: the 30 days before the moment this module was loaded (not on a midnight, so the first and last day are partial). */
+export const W8_WINDOW = (() => {
+  const to = new Date(Math.floor(Date.now() / 1000) * 1000 - 1234);
+  return { from: new Date(to.getTime() - 30 * DAY_MS).toISOString(), to: to.toISOString() };
+})();
+const STALE_DAYS = [30, 90, 180, 365];
 
 /** Our schema (schema.graphql). */
 const OURS = {
@@ -39,6 +51,9 @@ const OURS = {
   w5: `query W5($sid: ID!) { node(id: $sid) { ... on Binding { ${FIELDS} } } }`,
   w6: `query W6($service: String!) { service(sid: $service) { users(first: 20) { pageInfo { hasNextPage endCursor } nodes { sid identity bindings(first: 50) { ${PAGE} } } } } }`,
   w7: `query W7($service: String!) { service(sid: $service) { bindings { totalCount } } }`,
+  w8: `query W8($service: String!, $from: DateTime!, $to: DateTime!) { service(sid: $service) { bindingStats {
+    total byType { bindingType count } byCredential { credentialSid count } byMessageType { messageType count }
+    registrations(interval: DAY, from: $from, to: $to) { start count } staleness { olderThanDays count } } } }`,
 };
 
 /** PostGraphile v5 amber naming over the same tables. */
@@ -51,6 +66,25 @@ const PGL = {
   w5: `query W5($sid: String!) { bindingBySid(sid: $sid) { ${FIELDS} } }`,
   w6: `query W6($service: String!) { serviceBySid(sid: $service) { usersByServiceSid(first: 20, orderBy: PRIMARY_KEY_ASC) { pageInfo { hasNextPage endCursor } nodes { sid identity bindingsByUserSidAndServiceSidAndIdentity(first: 50, orderBy: PRIMARY_KEY_ASC) { ${PAGE} } } } } }`,
   w7: `query W7($service: String!) { serviceBySid(sid: $service) { ${PGL_LIST} { totalCount } } }`,
+  // @graphile/pg-aggregates: per-group counts are distinctCount of the primary key; message types can only be
+  // grouped by the whole array (split by the client); staleness is one filtered totalCount per cutoff (computed by the client).
+  w8: `query W8($service: String!, $from: Datetime!, $to: Datetime!, $s30: Datetime!, $s90: Datetime!, $s180: Datetime!, $s365: Datetime!) {
+    serviceBySid(sid: $service) {
+      all: ${PGL_LIST} {
+        totalCount
+        byType: groupedAggregates(groupBy: [BINDING_TYPE]) { keys distinctCount { sid } }
+        byCredential: groupedAggregates(groupBy: [CREDENTIAL_SID]) { keys distinctCount { sid } }
+        byMessageTypes: groupedAggregates(groupBy: [MESSAGE_TYPES]) { keys distinctCount { sid } }
+      }
+      registrations: ${PGL_LIST}(filter: { dateCreated: { greaterThanOrEqualTo: $from, lessThan: $to } }) {
+        groupedAggregates(groupBy: [DATE_CREATED_TRUNCATED_TO_DAY]) { keys distinctCount { sid } }
+      }
+      s30: ${PGL_LIST}(filter: { dateUpdated: { lessThan: $s30 } }) { totalCount }
+      s90: ${PGL_LIST}(filter: { dateUpdated: { lessThan: $s90 } }) { totalCount }
+      s180: ${PGL_LIST}(filter: { dateUpdated: { lessThan: $s180 } }) { totalCount }
+      s365: ${PGL_LIST}(filter: { dateUpdated: { lessThan: $s365 } }) { totalCount }
+    }
+  }`,
 };
 
 /** Documents used once before measuring, to obtain each server's own cursor for W2. */
@@ -93,6 +127,7 @@ export function buildRequests(params, cursors, authorization) {
       w5: gql(OURS.w5, { sid: params.bindingSid }),
       w6: gql(OURS.w6, svc),
       w7: gql(OURS.w7, svc),
+      w8: gql(OURS.w8, { ...svc, ...W8_WINDOW }),
     },
     rest: {
       w1: get(`${rest}?PageSize=50`),
@@ -109,6 +144,11 @@ export function buildRequests(params, cursors, authorization) {
       w5: gql(PGL.w5, { sid: params.bindingSid }),
       w6: gql(PGL.w6, svc),
       w7: gql(PGL.w7, svc),
+      w8: gql(PGL.w8, {
+        ...svc,
+        ...W8_WINDOW,
+        ...Object.fromEntries(STALE_DAYS.map((n) => [`s${n}`, new Date(Date.now() - n * DAY_MS).toISOString()])),
+      }),
     },
     raw: {
       w1: get(`/w1?${q(svc)}`),
@@ -118,6 +158,7 @@ export function buildRequests(params, cursors, authorization) {
       w5: get(`/w5?${q({ sid: params.bindingSid })}`),
       w6: get(`/w6?${q(svc)}`),
       w7: get(`/w7?${q(svc)}`),
+      w8: get(`/w8?${q({ ...svc, ...W8_WINDOW })}`),
     },
   };
 }
@@ -136,6 +177,7 @@ export function normalize(contender, workload, json) {
     return { sids: json.bindings.map((b) => b.sid), hasNextPage: json.meta.next_page_url !== null };
   }
   const data = json.data;
+  if (workload === 'w8') return statsOf(contender, data);
   if (contender === 'raw') {
     if (workload === 'w5') return { sids: [data.sid] };
     if (workload === 'w6') return { users: data.nodes.map((u) => [u.sid, ...u.bindings.nodes.map((b) => b.sid)]), hasNextPage: data.hasNextPage };
@@ -164,6 +206,90 @@ export function normalize(contender, workload, json) {
   return pageOf(data.serviceBySid[PGL_LIST]);
 }
 
+/** [key, count] pairs, largest first, ties by key. */
+const rankedPairs = (pairs) => pairs.filter(([, n]) => n > 0).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+
+/**
+ * W8 in comparable form: total, [type, n], [credential, n], [message type, n],
+ * [UTC day, n] for the non-empty days of the window, and the staleness counts.
+ * `checkStaleness: false` (the default) leaves staleness out: each contender
+ * reads its own clock, so a binding can cross a cutoff between two answers.
+ */
+function statsOf(contender, data) {
+  if (contender === 'postgraphile') {
+    const s = data.serviceBySid;
+    const groups = (g) => g.map((x) => [x.keys[0], Number(x.distinctCount.sid)]);
+    const messageTypes = new Map();
+    for (const [key, n] of groups(s.all.byMessageTypes)) {
+      // keys are stringified: a Postgres array literal or JSON, whichever the plugin produces.
+      const list =
+        key === null
+          ? []
+          : key.startsWith('[')
+            ? JSON.parse(key)
+            : key
+                .replace(/^\{|\}$/g, '')
+                .split(',')
+                .filter(Boolean)
+                .map((k) => k.replace(/^"|"$/g, ''));
+      for (const t of new Set(list)) messageTypes.set(t, (messageTypes.get(t) ?? 0) + n);
+    }
+    return {
+      total: s.all.totalCount,
+      byType: rankedPairs(groups(s.all.byType)),
+      byCredential: rankedPairs(groups(s.all.byCredential).map(([k, n]) => [k ?? null, n])),
+      byMessageType: rankedPairs([...messageTypes]),
+      registrations: groups(s.registrations.groupedAggregates)
+        .map(([k, n]) => [String(k).slice(0, 10), n])
+        .filter(([, n]) => n > 0)
+        .sort(([a], [b]) => (a < b ? -1 : 1)),
+      staleness: STALE_DAYS.map((d) => s[`s${d}`].totalCount),
+    };
+  }
+  const st = contender === 'raw' ? data : data.service.bindingStats;
+  return {
+    total: st.total,
+    byType: rankedPairs(st.byType.map((x) => [String(x.bindingType).toLowerCase(), x.count])),
+    byCredential: rankedPairs(st.byCredential.map((x) => [x.credentialSid, x.count])),
+    byMessageType: rankedPairs(st.byMessageType.map((x) => [x.messageType, x.count])),
+    registrations: st.registrations.filter((b) => b.count > 0).map((b) => [String(b.start).slice(0, 10), b.count]),
+    staleness: st.staleness.map((x) => x.count),
+  };
+}
+
+/** W8 as plain GROUP BY statements over the rows (the reference answer, and the hand-written baseline). */
+export async function statsBySql(client, serviceSid, window = W8_WINDOW) {
+  const q = async (sql, values) => (await client.query(sql, values)).rows.map((r) => [r.k, Number(r.n)]);
+  const s = [serviceSid];
+  const [{ total }] = (await client.query('SELECT count(*)::int AS total FROM bindings WHERE service_sid = $1', s)).rows;
+  const stale = (
+    await client.query(
+      `SELECT ${STALE_DAYS.map((d) => `count(*) FILTER (WHERE date_updated < (now() AT TIME ZONE 'UTC') - interval '${d} days')::int AS s${d}`).join(', ')}
+         FROM bindings WHERE service_sid = $1`,
+      s,
+    )
+  ).rows[0];
+  return {
+    total,
+    byType: rankedPairs(await q('SELECT binding_type::text AS k, count(*) AS n FROM bindings WHERE service_sid = $1 GROUP BY 1', s)),
+    byCredential: rankedPairs(await q('SELECT credential_sid AS k, count(*) AS n FROM bindings WHERE service_sid = $1 GROUP BY 1', s)),
+    byMessageType: rankedPairs(
+      await q(
+        'SELECT m AS k, count(*) AS n FROM bindings b CROSS JOIN LATERAL (SELECT DISTINCT unnest(b.message_types) AS m) x WHERE b.service_sid = $1 GROUP BY 1',
+        s,
+      ),
+    ),
+    registrations: (
+      await q(
+        `SELECT to_char(date_trunc('day', date_created), 'YYYY-MM-DD') AS k, count(*) AS n FROM bindings
+          WHERE service_sid = $1 AND date_created >= $2::timestamp AND date_created < $3::timestamp GROUP BY 1 ORDER BY 1`,
+        [serviceSid, window.from.replace('Z', ''), window.to.replace('Z', '')],
+      )
+    ).filter(([, n]) => n > 0),
+    staleness: STALE_DAYS.map((d) => stale[`s${d}`]),
+  };
+}
+
 /** The expected answers, straight from SQL (independent of every contender). */
 export async function expectedAnswers(client, params) {
   const sids = async (sql, values) => (await client.query(sql, values)).rows.map((r) => r.sid);
@@ -182,13 +308,15 @@ export async function expectedAnswers(client, params) {
     w5: { sids: [params.bindingSid] },
     w6: { users: w6, hasNextPage: users.length > 20 },
     w7: { count: (await client.query('SELECT count(*)::int AS n FROM bindings WHERE service_sid = $1', [s])).rows[0].n },
+    w8: await statsBySql(client, s),
   };
 }
 
-/** Where two normalized answers differ, or null when they agree. */
+/** Where two normalized answers differ, or null when they agree (W8's staleness is compared apart: see statsOf). */
 export function difference(expected, actual) {
-  const a = JSON.stringify(expected);
-  const b = JSON.stringify(actual);
+  const strip = (x) => (x && typeof x === 'object' && 'staleness' in x ? { ...x, staleness: undefined } : x);
+  const a = JSON.stringify(strip(expected));
+  const b = JSON.stringify(strip(actual));
   if (a === b) return null;
   return `expected ${a.slice(0, 160)}… got ${b.slice(0, 160)}…`;
 }

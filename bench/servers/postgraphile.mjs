@@ -1,5 +1,5 @@
 // @ts-check
-// PostGraphile v5 (amber preset + connection-filter plugin) over the bench
+// PostGraphile v5 (amber preset + connection-filter and pg-aggregates plugins) over the bench
 // database's `public` schema, served by grafserv on node:http at /graphql.
 // No authentication and no row-level security: it sees every row (a caveat of
 // the comparison: the gateway checks credentials and scopes every query).
@@ -8,6 +8,7 @@
 // env: DATABASE_URL, PORT (0 = any), HOST (127.0.0.1), PG_POOL_MAX (10)
 
 import { createServer } from 'node:http';
+import { PgAggregatesPreset } from '@graphile/pg-aggregates';
 import pg from 'pg';
 import { postgraphile } from 'postgraphile';
 import { makePgService } from 'postgraphile/adaptors/pg';
@@ -26,7 +27,9 @@ const pool = new pg.Pool({ connectionString, max: Number(process.env.PG_POOL_MAX
 pool.on('error', () => {});
 
 const preset = {
-  extends: [PostGraphileAmberPreset, PostGraphileConnectionFilterPreset],
+  // @graphile/pg-aggregates (0.2.0-rc.2, the release for v5): aggregates and
+  // grouped aggregates on every connection, for W8 (binding statistics).
+  extends: [PostGraphileAmberPreset, PostGraphileConnectionFilterPreset, PgAggregatesPreset],
   // By default v5 only exposes a backward relation when the referencing columns
   // are an index prefix; bindings' composite foreign keys (service_sid,
   // account_sid) and (user_sid, service_sid, identity) are not, although

@@ -12,6 +12,7 @@
 // GET /w5?sid=BS…                      one binding
 // GET /w6?service=IS…                  20 users, each with a page of 50 bindings (one statement)
 // GET /w7?service=IS…                  count of the service's bindings
+// GET /w8?service=IS…&from=…&to=…      binding statistics (one statement over the maintained counters)
 //
 // env: DATABASE_URL, PORT (0 = any), HOST (127.0.0.1), PG_POOL_MAX (10)
 
@@ -35,6 +36,44 @@ const W7_SQL = countTable[0].present
   ? 'SELECT coalesce(sum(count), 0)::int AS "totalCount" FROM binding_counts WHERE service_sid = $1'
   : 'SELECT count(*)::int AS "totalCount" FROM bindings WHERE service_sid = $1';
 
+// W8: the statistics from the counters the triggers keep (migration
+// binding_stats), the partial first/last day and the part of each staleness
+// cutoff's day from the rows, in one statement: what the gateway asks for
+// (staleness = total − bindings updated after the cutoff).
+const W8_SQL = `
+WITH clock AS (SELECT now() AT TIME ZONE 'UTC' AS now),
+r AS (SELECT f, t, CASE WHEN date_trunc('day', f) = f THEN f ELSE date_trunc('day', f) + interval '1 day' END AS fc, date_trunc('day', t) AS tf
+        FROM (SELECT $2::timestamp AS f, $3::timestamp AS t) q),
+ranked AS (
+  SELECT 'type' AS facet, binding_type::text AS key, count FROM binding_counts WHERE service_sid = $1 AND count <> 0
+  UNION ALL
+  SELECT facet, key, count FROM binding_facet_counts WHERE service_sid = $1 AND count <> 0
+)
+SELECT
+  (SELECT COALESCE(sum(count), 0)::int FROM binding_counts WHERE service_sid = $1) AS total,
+  (SELECT json_agg(json_build_object('bindingType', key, 'count', count) ORDER BY count DESC, key) FROM ranked WHERE facet = 'type') AS "byType",
+  (SELECT json_agg(json_build_object('credentialSid', NULLIF(key, ''), 'count', count) ORDER BY count DESC, key) FROM ranked WHERE facet = 'credential') AS "byCredential",
+  (SELECT json_agg(json_build_object('messageType', key, 'count', count) ORDER BY count DESC, key) FROM ranked WHERE facet = 'message_type') AS "byMessageType",
+  (SELECT json_agg(json_build_object('start', b.start, 'count', COALESCE(x.n, 0)) ORDER BY b.start)
+     FROM r, generate_series(date_trunc('day', r.f), r.t - interval '1 millisecond', interval '1 day') AS b(start)
+     LEFT JOIN (
+       SELECT start, sum(n)::int AS n FROM (
+         SELECT d.day::timestamp AS start, d.count AS n FROM binding_day_counts d
+          WHERE d.service_sid = $1 AND d.kind = 'created' AND d.day >= (SELECT fc FROM r) AND d.day < (SELECT tf FROM r)
+         UNION ALL
+         SELECT date_trunc('day', date_created), 1 FROM bindings
+          WHERE service_sid = $1 AND date_created >= (SELECT f FROM r) AND date_created < (SELECT LEAST(fc, t) FROM r)
+         UNION ALL
+         SELECT date_trunc('day', date_created), 1 FROM bindings
+          WHERE service_sid = $1 AND date_created >= (SELECT GREATEST(tf, fc) FROM r) AND date_created < (SELECT t FROM r)) y
+        GROUP BY 1) x ON x.start = b.start) AS registrations,
+  (SELECT json_agg(json_build_object('olderThanDays', c.n,
+       'count', (SELECT COALESCE(sum(count), 0) FROM binding_counts WHERE service_sid = $1)
+              - (SELECT COALESCE(sum(count), 0) FROM binding_day_counts WHERE service_sid = $1 AND kind = 'updated' AND day > c.cutoff::date)
+              - (SELECT count(*) FROM bindings WHERE service_sid = $1 AND date_updated >= c.cutoff AND date_updated < date_trunc('day', c.cutoff) + interval '1 day'))
+       ORDER BY c.n)
+     FROM clock, LATERAL (SELECT n, clock.now - n * interval '1 day' AS cutoff FROM unnest(ARRAY[30, 90, 180, 365]) AS n) c) AS staleness`;
+
 const SQL = {
   w1: `SELECT ${COLUMNS} FROM bindings WHERE service_sid = $1 ORDER BY sid LIMIT ${PAGE + 1}`,
   w2: `SELECT ${COLUMNS} FROM bindings WHERE service_sid = $1 AND sid > $2 ORDER BY sid LIMIT ${PAGE + 1}`,
@@ -48,6 +87,7 @@ const SQL = {
        ) b ON true
        ORDER BY u.sid, b.sid`,
   w7: W7_SQL,
+  w8: W8_SQL,
 };
 
 const query = (name, values) => pool.query({ name, text: SQL[name], values });
@@ -78,6 +118,13 @@ const handlers = {
     return { hasNextPage: users.length > 20, endCursor: nodes.at(-1)?.sid ?? null, nodes };
   },
   w7: async (q) => (await query('w7', [q.get('service')])).rows[0],
+  w8: async (q) => {
+    const utc = (v) => String(v ?? '').replace('Z', '');
+    const row = (await query('w8', [q.get('service'), utc(q.get('from')), utc(q.get('to'))])).rows[0];
+    // json_build_object renders timestamps without a zone: they are UTC.
+    for (const b of row.registrations ?? []) b.start = `${b.start}Z`;
+    return row;
+  },
 };
 
 const server = createServer(async (req, res) => {

@@ -661,6 +661,17 @@ function cursorProbes(w: World, field: string, wrap: (args: string, inner: strin
   );
 }
 
+/** Every field of BindingStats but asOf (the clock differs between two requests) and registrations (its own case). */
+const STATS_SELECTION =
+  'total byType { bindingType count } byCredential { credentialSid count credential { sid } } byMessageType { messageType count } staleness { olderThanDays count }';
+const EMPTY_STATS = {
+  total: 0,
+  byType: [],
+  byCredential: [],
+  byMessageType: [],
+  staleness: [30, 90, 180, 365].map((n) => ({ olderThanDays: n, count: 0 })),
+};
+
 const GQL_CASES: Record<string, GqlCase> = {
   'Query.account': {
     probes: (w, s) => [
@@ -768,6 +779,73 @@ const GQL_CASES: Record<string, GqlCase> = {
           if (body?.errors || !nodes?.length) return `expected B's bindings only, got ${JSON.stringify(body)}`;
           return nodes.every((n) => n.accountSid === w.b.account && n.identity === w.b.identity) ? undefined : `foreign bindings: ${JSON.stringify(nodes)}`;
         },
+      },
+    ],
+  },
+  'Service.bindingStats': {
+    own: () => '',
+    probes: (w) => [
+      ...[
+        { label: 'identity: [$v]', value: w.a.identity },
+        { label: 'identityPrefix: $v', value: w.a.identity, arg: 'identityPrefix: $v' },
+        { label: 'credentialSid: [$v]', value: w.a.credential },
+      ].map((x) => {
+        const arg = x.arg ?? x.label;
+        return {
+          label: `B's service.bindingStats(${x.label.replace('$v', "A's value")})`,
+          query: `query($v: String!) { service(sid: "${w.b.service}") { bindingStats(${arg}) { ${STATS_SELECTION} } } }`,
+          variables: { v: x.value },
+          foreign: [x.value],
+          check: expectData({ service: { bindingStats: EMPTY_STATS } }),
+        };
+      }),
+      ...aIds(w).map((x) => ({
+        label: `service(sid: ${x.label}).bindingStats`,
+        query: `query($sid: String!) { service(sid: $sid) { bindingStats { ${STATS_SELECTION} } } }`,
+        variables: { sid: x.id },
+        foreign: [x.id],
+        check: expectData({ service: null }),
+      })),
+    ],
+  },
+  'User.bindingStats': {
+    own: () => '',
+    probes: (w) => [
+      {
+        label: "B's user.bindingStats(credentialSid: [A's credential])",
+        query: `query($v: String!) { service(sid: "${w.b.service}") { user(sid: "${w.b.user}") { bindingStats(credentialSid: [$v]) { ${STATS_SELECTION} } } } }`,
+        variables: { v: w.a.credential },
+        foreign: [w.a.credential],
+        check: expectData({ service: { user: { bindingStats: EMPTY_STATS } } }),
+      },
+      {
+        label: "B's service.user(sid: A's user).bindingStats",
+        query: `query($v: String!) { service(sid: "${w.b.service}") { user(sid: $v) { bindingStats { ${STATS_SELECTION} } } } }`,
+        variables: { v: w.a.user },
+        foreign: [w.a.user],
+        check: expectData({ service: { user: null } }),
+      },
+    ],
+  },
+  'BindingStats.registrations': {
+    own: () => '(interval: DAY)',
+    probes: (w) => [
+      {
+        label: "B's service.bindingStats(credentialSid: [A's credential]).registrations",
+        query: `query($v: String!) { service(sid: "${w.b.service}") { bindingStats(credentialSid: [$v]) {
+          registrations(interval: MONTH, from: "2000-01-01T00:00:00Z", to: "2000-03-01T00:00:00Z") { start count } } } }`,
+        variables: { v: w.a.credential },
+        foreign: [w.a.credential],
+        check: expectData({
+          service: {
+            bindingStats: {
+              registrations: [
+                { start: '2000-01-01T00:00:00.000Z', count: 0 },
+                { start: '2000-02-01T00:00:00.000Z', count: 0 },
+              ],
+            },
+          },
+        }),
       },
     ],
   },

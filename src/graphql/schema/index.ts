@@ -8,6 +8,7 @@ import './credential.js';
 import './prune.js';
 import './registration.js';
 import './service.js';
+import './stats.js';
 import './user.js';
 
 export const schema = lexicographicSortSchema(builder.toSchema());
