@@ -501,12 +501,16 @@ describe('migrations match prisma/schema.prisma', () => {
   // Anything else is drift.
   const MAINTAINED_BY_TRIGGERS = [
     'function binding_counts_maintain',
+    'function binding_events_notify',
     'function credentials_changed_notify',
     'trigger accounts_credentials_changed ON accounts',
     'trigger api_keys_credentials_changed ON api_keys',
     'trigger bindings_counts_delete ON bindings',
     'trigger bindings_counts_insert ON bindings',
     'trigger bindings_counts_update ON bindings',
+    'trigger bindings_events_delete ON bindings',
+    'trigger bindings_events_insert ON bindings',
+    'trigger bindings_events_update ON bindings',
   ];
 
   it('has no domains, range types, functions or triggers beyond the maintained counts and the credential notifications', () => {
