@@ -3,6 +3,7 @@ import { serverSecret } from './db/server-secrets.js';
 import { isDatabaseUnavailable } from './db/unavailable.js';
 import type { DataContext } from './domain/data-context.js';
 import { CursorCodec } from './domain/paging.js';
+import { BindingEventHub } from './events/hub.js';
 import { createGraphQLDoor } from './graphql/http/door.js';
 import { operationLabelOf } from './graphql/http/metrics-plugin.js';
 import { GRAPHQL_PATH } from './graphql/http/yoga.js';
@@ -68,8 +69,13 @@ export async function createApp(db: Database, logger: Logger, options: AppOption
   const authenticate = createAuthenticator(db.prisma, { cache: credentials });
   const rateLimiter = createRateLimiter({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit }, logger);
   const failures = createFailureLog(logger);
+  // Listens (one connection per process) from the first `bindingEvents` subscription on.
+  const events = new BindingEventHub(db, data, logger, {
+    maxPerCredential: limits.eventsMaxSubscriptionsPerCredential,
+    queueSize: limits.eventsQueueSize,
+  });
   const doors: FrontDoor[] = [
-    createGraphQLDoor({ data, logger, failures, limits, readAhead: options.readAhead }),
+    createGraphQLDoor({ data, events, logger, failures, limits, readAhead: options.readAhead }),
     createRestShim({ data, logger, failures, publicUrl: options.publicUrl }),
   ];
   const stopListening = await listenForCredentialChanges(db, credentials, logger);
@@ -146,11 +152,15 @@ export async function createApp(db: Database, logger: Logger, options: AppOption
       });
       return withSecurityHeaders(response);
     },
-    beginShutdown: () => health.shutDown(),
+    beginShutdown: () => {
+      health.shutDown();
+      // Open event streams would hold their connections until the shutdown timeout.
+      events.shutDown();
+    },
     async close() {
       stopMetrics();
       try {
-        await stopListening();
+        await Promise.all([stopListening(), events.close()]);
       } finally {
         await rateLimiter.close();
       }
