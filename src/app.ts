@@ -78,7 +78,7 @@ export async function createApp(db: Database, logger: Logger, options: AppOption
     createGraphQLDoor({ data, events, logger, failures, limits, readAhead: options.readAhead }),
     createRestShim({ data, logger, failures, publicUrl: options.publicUrl }),
   ];
-  const stopListening = await listenForCredentialChanges(db, credentials, logger);
+  const stopListening = await listenForCredentialChanges(db, credentials, events, logger);
   const health = createHealth(() => db.prisma.$queryRaw`SELECT 1`);
   // Metrics are process-wide (see src/platform/metrics.ts): the scrape reads readiness and imports of the latest app.
   const metricsToken = options.metricsToken;
@@ -170,16 +170,22 @@ export async function createApp(db: Database, logger: Logger, options: AppOption
 
 /**
  * Keeps `cache` in use exactly while the database reports every change to
- * accounts and API keys (the credentials_changed trigger), whoever makes it.
+ * accounts and API keys (the credentials_changed trigger), whoever makes it,
+ * and has open event streams re-check their credential on every change.
  * Without notifications every request checks the database, as without cache.
  */
-async function listenForCredentialChanges(db: Database, cache: CredentialCache, logger: Logger): Promise<() => Promise<void>> {
+async function listenForCredentialChanges(db: Database, cache: CredentialCache, events: BindingEventHub, logger: Logger): Promise<() => Promise<void>> {
   let deaf = false;
   try {
     return await db.listen(CREDENTIALS_CHANNEL, {
-      onNotify: () => cache.invalidate(),
+      onNotify: () => {
+        cache.invalidate();
+        events.credentialsChanged();
+      },
       onReset: (listening) => {
         cache.setListening(listening);
+        // Changes may have been missed while not listening.
+        if (listening) events.credentialsChanged();
         if (listening && deaf) logger.info('credential cache on again: listening for credential changes');
         if (listening) deaf = false;
       },

@@ -1,6 +1,6 @@
 import type { Database, StopListening } from '../db/database.js';
 import { type Binding, type BindingFilter, getBinding } from '../domain/bindings.js';
-import type { Caller } from '../domain/caller.js';
+import { type Caller, findCredential } from '../domain/caller.js';
 import type { DataContext } from '../domain/data-context.js';
 import { NotFoundError } from '../domain/errors.js';
 import { getServices } from '../domain/services.js';
@@ -20,7 +20,7 @@ export interface BindingEvent {
 }
 
 /** Why a subscription is refused, or why its stream ends. */
-export type EventStreamErrorCode = 'SERVICE_UNAVAILABLE' | 'SUBSCRIPTION_LIMIT_EXCEEDED' | 'SLOW_CONSUMER';
+export type EventStreamErrorCode = 'SERVICE_UNAVAILABLE' | 'SUBSCRIPTION_LIMIT_EXCEEDED' | 'SLOW_CONSUMER' | 'UNAUTHENTICATED';
 
 export class EventStreamError extends Error {
   override name = 'EventStreamError';
@@ -56,6 +56,8 @@ interface Notice {
 
 const LOST_MESSAGE =
   'The event stream was interrupted: the gateway lost its database connection for events, so events may have been missed. Subscribe again, then re-read what you need.';
+const REVOKED_MESSAGE =
+  'The credential this subscription was made with was revoked, rotated or deleted: the stream was ended. Subscribe again with a valid credential.';
 const SHUTDOWN_MESSAGE = 'The gateway is shutting down: events after this one may be missed. Subscribe again (another instance will answer).';
 
 /**
@@ -75,6 +77,8 @@ export class BindingEventHub {
   #listening = false;
   #closed = false;
   #shuttingDown = false;
+  #checking: Promise<void> | undefined;
+  #recheck = false;
 
   constructor(
     private readonly db: Database,
@@ -114,14 +118,56 @@ export class BindingEventHub {
       // Registered before the service is checked, so that nothing committed after this answer is missed.
       subscription = new Subscription(this, caller, serviceSid, filter, this.settings.queueSize);
       this.#subscriptions.add(subscription);
-      const [service] = await getServices(this.data, caller.accountSid, [serviceSid]);
+      const [[service], stored] = await Promise.all([getServices(this.data, caller.accountSid, [serviceSid]), findCredential(this.data.prisma, credential)]);
       if (!service) throw new NotFoundError(`Service ${serviceSid} was not found`);
+      // What the credential was when the stream began: it ends when that changes (credentialsChanged).
+      subscription.secretHash = stored?.secretHash;
       this.logger.debug('binding events: subscribed', { credential, serviceSid, open: this.#subscriptions.size });
       return subscription;
     } catch (err) {
       if (subscription) subscription.end();
       else this.#release(credential);
       throw err;
+    }
+  }
+
+  /**
+   * Accounts or API keys changed (the credentials_changed notification, or
+   * its listener restarted): streams whose credential was revoked, deleted or
+   * given a new secret since they began are ended with UNAUTHENTICATED, as
+   * a new request with it would be refused.
+   */
+  credentialsChanged(): void {
+    if (this.#checking) {
+      this.#recheck = true;
+      return;
+    }
+    this.#checking = this.#checkCredentials()
+      .catch((err: unknown) => this.logger.warn('binding events: could not check the credentials of open streams', { err }))
+      .finally(() => {
+        this.#checking = undefined;
+        if (this.#recheck) {
+          this.#recheck = false;
+          this.credentialsChanged();
+        }
+      });
+  }
+
+  async #checkCredentials(): Promise<void> {
+    const bySid = new Map<string, Subscription[]>();
+    for (const subscription of this.#subscriptions) {
+      const list = bySid.get(subscription.caller.credentialSid) ?? [];
+      list.push(subscription);
+      bySid.set(subscription.caller.credentialSid, list);
+    }
+    for (const [sid, subscriptions] of bySid) {
+      const stored = await findCredential(this.data.prisma, sid);
+      for (const subscription of subscriptions) {
+        if (subscription.secretHash === undefined) continue;
+        if (!stored || stored.secretHash !== subscription.secretHash || stored.caller.accountSid !== subscription.caller.accountSid) {
+          subscription.fail(new EventStreamError('UNAUTHENTICATED', REVOKED_MESSAGE));
+        }
+      }
     }
   }
 
@@ -135,6 +181,7 @@ export class BindingEventHub {
     this.#closed = true;
     this.#failAll(new EventStreamError('SERVICE_UNAVAILABLE', SHUTDOWN_MESSAGE));
     await this.#starting?.catch(() => {});
+    await this.#checking;
     await this.#stop?.();
   }
 
@@ -221,6 +268,8 @@ class Subscription implements AsyncIterableIterator<EventStreamItem> {
   #ending: EventStreamError | undefined;
   #finished = false;
   #wake: (() => void) | undefined;
+  /** The credential's stored secret hash when the stream began (undefined until then). */
+  secretHash: string | undefined;
 
   constructor(
     private readonly hub: BindingEventHub,
@@ -267,7 +316,14 @@ class Subscription implements AsyncIterableIterator<EventStreamItem> {
       if (this.#finished) return { done: true, value: undefined };
       const notice = this.#queue.shift();
       if (notice) {
-        const binding = await this.hub.complete(notice);
+        let binding: Binding | undefined;
+        try {
+          binding = await this.hub.complete(notice);
+        } catch {
+          // The database could not be read for this event: it cannot be sent, so it is missed.
+          this.fail(new EventStreamError('SERVICE_UNAVAILABLE', LOST_MESSAGE));
+          continue;
+        }
         if (!binding || (!notice.row && !matchesFilter(binding, this.filter))) continue;
         return { done: false, value: { event: { kind: notice.kind, binding, at: notice.at } } };
       }

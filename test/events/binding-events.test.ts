@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../src/app.js';
 import { listenerApplicationName, openDatabase } from '../../src/db/database.js';
-import { createApiKey } from '../../src/domain/accounts.js';
+import { createApiKey, revokeApiKey, rotateAuthToken } from '../../src/domain/accounts.js';
 import { newSid } from '../../src/domain/sids.js';
 import { runPruneJobHere } from '../../src/jobs/prune.js';
 import { createLogger } from '../../src/platform/logger.js';
@@ -368,5 +368,24 @@ describe('streams end with an error when events may be missed', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('credentials', () => {
+  it('a stream ends with UNAUTHENTICATED when its API key is revoked or its auth token rotated; others go on', async () => {
+    const key = await createApiKey(t.db.prisma, { accountSid: B.sid, friendlyName: 'revoked soon' });
+    const keyAuth = `Basic ${Buffer.from(`${key.sid}:${key.secret}`).toString('base64')}`;
+    const byKey = await subscribe({ service: B.service }, keyAuth);
+    const byToken = await subscribe({ service: B.service }, B.auth);
+    await ready(byToken, B.service, B.auth);
+    expect(await nextEvent(byKey)).toMatchObject({ kind: 'REGISTERED' });
+    await revokeApiKey(t.db.prisma, key.sid);
+    const revoked = await endingError(byKey);
+    expect(revoked.extensions.code).toBe('UNAUTHENTICATED');
+    expect(revoked.message).toContain('revoked');
+    // The account's own token is untouched: its stream goes on.
+    await ready(byToken, B.service, B.auth);
+    await rotateAuthToken(t.db.prisma, B.sid);
+    expect((await endingError(byToken)).extensions.code).toBe('UNAUTHENTICATED');
   });
 });

@@ -41,7 +41,8 @@ builder.subscriptionField('bindingEvents', (t) =>
       "Every write to the bindings of one of the caller's services that passes `filter`, from now on, in commit order, whoever makes it " +
       '(either front door, imports, prune jobs, other gateway processes). Served over Server-Sent Events (`Accept: text/event-stream`). ' +
       'The stream ends with a SERVICE_UNAVAILABLE error when events may have been missed (database connection lost, gateway shutting down) ' +
-      'and with SLOW_CONSUMER when the subscriber falls too far behind: subscribe again, then re-read what you need.',
+      'and with SLOW_CONSUMER when the subscriber falls too far behind: subscribe again, then re-read what you need. ' +
+      'It ends with UNAUTHENTICATED when its credential is revoked or rotated.',
     args: {
       serviceSid: t.arg.string({ required: true, description: "The caller's service (IS…)." }),
       filter: t.arg({ type: BindingFilterInput, required: false, description: 'Only events whose binding passes this filter.' }),
