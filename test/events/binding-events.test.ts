@@ -11,6 +11,8 @@ import { type App, createApp } from '../../src/app.js';
 import { listenerApplicationName, openDatabase } from '../../src/db/database.js';
 import { createApiKey, revokeApiKey, rotateAuthToken } from '../../src/domain/accounts.js';
 import { newSid } from '../../src/domain/sids.js';
+import { parseImportFile } from '../../src/import/file.js';
+import { importFileRecords } from '../../src/import/file-store.js';
 import { runPruneJobHere } from '../../src/jobs/prune.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { GRAPHQL_URL, startTestApp, type TestApp } from '../helpers/app.js';
@@ -151,6 +153,27 @@ describe('events from every writer', () => {
       seen.push(event.binding.sid);
     }
     expect(seen.sort()).toEqual([...sids].sort());
+  });
+
+  it('an import page (the writes of import:file): one event per binding it inserts or updates', async () => {
+    const s = await subscribe({ service: A.service });
+    const existing = t.scenario.a.services[0]!.bindings[12]!;
+    const got = await t.fetch(`/v2/Services/${A.service}/Bindings/${existing}`, { headers: { authorization: A.auth } });
+    const resource = (await got.json()) as Record<string, unknown>;
+    const changed = { ...resource, message_types: ['typing_indicator'], date_updated: '2026-12-01T00:00:00Z' };
+    const added = { ...resource, sid: newSid('BS'), endpoint: `imported-${Date.now()}`, message_types: ['new_message'] };
+    const file = parseImportFile('page.ndjson', `${JSON.stringify(changed)}\n${JSON.stringify(added)}\n`);
+    const result = await importFileRecords(t.db.prisma, { records: file.records, dryRun: false });
+    expect([result.bindings.inserted, result.bindings.updated]).toEqual([1, 1]);
+    const events = [await nextEvent(s), await nextEvent(s)];
+    expect(events.map((e) => [e.kind, e.binding.sid]).sort()).toEqual(
+      [
+        ['REGISTERED', added.sid],
+        ['UPDATED', existing],
+      ].sort(),
+    );
+    expect(events.find((e) => e.kind === 'UPDATED')!.binding.messageTypes).toEqual(['typing_indicator']);
+    expect(await s.quiet(100)).toEqual([]);
   });
 
   it('writes on another connection (another gateway process on PostgreSQL): a direct SQL write, and a rolled-back one emits nothing', async () => {
