@@ -3,6 +3,7 @@ import { serverSecret } from './db/server-secrets.js';
 import { isDatabaseUnavailable } from './db/unavailable.js';
 import type { DataContext } from './domain/data-context.js';
 import { CursorCodec } from './domain/paging.js';
+import { BindingEventHub } from './events/hub.js';
 import { createGraphQLDoor } from './graphql/http/door.js';
 import { operationLabelOf } from './graphql/http/metrics-plugin.js';
 import { GRAPHQL_PATH } from './graphql/http/yoga.js';
@@ -68,11 +69,16 @@ export async function createApp(db: Database, logger: Logger, options: AppOption
   const authenticate = createAuthenticator(db.prisma, { cache: credentials });
   const rateLimiter = createRateLimiter({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit }, logger);
   const failures = createFailureLog(logger);
+  // Listens (one connection per process) from the first `bindingEvents` subscription on.
+  const events = new BindingEventHub(db, data, logger, {
+    maxPerCredential: limits.eventsMaxSubscriptionsPerCredential,
+    queueSize: limits.eventsQueueSize,
+  });
   const doors: FrontDoor[] = [
-    createGraphQLDoor({ data, logger, failures, limits, readAhead: options.readAhead }),
+    createGraphQLDoor({ data, events, logger, failures, limits, readAhead: options.readAhead }),
     createRestShim({ data, logger, failures, publicUrl: options.publicUrl }),
   ];
-  const stopListening = await listenForCredentialChanges(db, credentials, logger);
+  const stopListening = await listenForCredentialChanges(db, credentials, events, logger);
   const health = createHealth(() => db.prisma.$queryRaw`SELECT 1`);
   // Metrics are process-wide (see src/platform/metrics.ts): the scrape reads readiness and imports of the latest app.
   const metricsToken = options.metricsToken;
@@ -146,11 +152,15 @@ export async function createApp(db: Database, logger: Logger, options: AppOption
       });
       return withSecurityHeaders(response);
     },
-    beginShutdown: () => health.shutDown(),
+    beginShutdown: () => {
+      health.shutDown();
+      // Open event streams would hold their connections until the shutdown timeout.
+      events.shutDown();
+    },
     async close() {
       stopMetrics();
       try {
-        await stopListening();
+        await Promise.all([stopListening(), events.close()]);
       } finally {
         await rateLimiter.close();
       }
@@ -160,16 +170,22 @@ export async function createApp(db: Database, logger: Logger, options: AppOption
 
 /**
  * Keeps `cache` in use exactly while the database reports every change to
- * accounts and API keys (the credentials_changed trigger), whoever makes it.
+ * accounts and API keys (the credentials_changed trigger), whoever makes it,
+ * and has open event streams re-check their credential on every change.
  * Without notifications every request checks the database, as without cache.
  */
-async function listenForCredentialChanges(db: Database, cache: CredentialCache, logger: Logger): Promise<() => Promise<void>> {
+async function listenForCredentialChanges(db: Database, cache: CredentialCache, events: BindingEventHub, logger: Logger): Promise<() => Promise<void>> {
   let deaf = false;
   try {
     return await db.listen(CREDENTIALS_CHANNEL, {
-      onNotify: () => cache.invalidate(),
+      onNotify: () => {
+        cache.invalidate();
+        events.credentialsChanged();
+      },
       onReset: (listening) => {
         cache.setListening(listening);
+        // Changes may have been missed while not listening.
+        if (listening) events.credentialsChanged();
         if (listening && deaf) logger.info('credential cache on again: listening for credential changes');
         if (listening) deaf = false;
       },

@@ -95,10 +95,19 @@ describe('loadConfig', () => {
       GRAPHQL_MAX_DEPTH: '8',
       GRAPHQL_INTROSPECTION: 'off',
       MAX_BODY_BYTES: '2000',
+      EVENTS_MAX_SUBSCRIPTIONS_PER_CREDENTIAL: '2',
+      EVENTS_QUEUE_SIZE: '50',
       RATE_LIMIT_REQUESTS: '0',
       REDIS_URL: 'redis://127.0.0.1:6379',
     });
-    expect(hardened.limits).toEqual({ ...DEFAULT_LIMITS, graphqlMaxDepth: 8, graphqlIntrospection: false, maxBodyBytes: 2000 });
+    expect(hardened.limits).toEqual({
+      ...DEFAULT_LIMITS,
+      graphqlMaxDepth: 8,
+      graphqlIntrospection: false,
+      maxBodyBytes: 2000,
+      eventsMaxSubscriptionsPerCredential: 2,
+      eventsQueueSize: 50,
+    });
     expect(hardened.rateLimit).toEqual({ ...DEFAULT_RATE_LIMIT, requests: 0, redisUrl: 'redis://127.0.0.1:6379' });
   });
 
@@ -119,6 +128,8 @@ describe('loadConfig', () => {
     ['MAX_BODY_BYTES', '12.5'],
     ['DB_STATEMENT_TIMEOUT_MS', '-5'],
     ['RATE_LIMIT_REQUESTS', '1e3'],
+    ['EVENTS_MAX_SUBSCRIPTIONS_PER_CREDENTIAL', 'many'],
+    ['EVENTS_QUEUE_SIZE', '0'],
     ['RATE_LIMIT_WINDOW_SECONDS', '0'],
     ['REDIS_URL', 'http://127.0.0.1:6379'],
     ['PUBLIC_URL', 'ftp://chat.example.com'],

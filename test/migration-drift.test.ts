@@ -506,9 +506,11 @@ describe('migrations match prisma/schema.prisma', () => {
   // (migration 20261121110000_binding_counts), and so are binding_facet_counts
   // and binding_day_counts (20261207090000_binding_stats); changes to accounts
   // and API keys NOTIFY the gateways' credential caches
-  // (20261121120000_credential_notify). Anything else is drift.
+  // (20261121120000_credential_notify), and every binding write NOTIFYs the
+  // live-update subscribers (20261207100000_binding_events). Anything else is drift.
   const MAINTAINED_BY_TRIGGERS = [
     'function binding_counts_maintain',
+    'function binding_events_notify',
     'function binding_stats_maintain',
     'function credentials_changed_notify',
     'trigger accounts_credentials_changed ON accounts',
@@ -516,12 +518,15 @@ describe('migrations match prisma/schema.prisma', () => {
     'trigger bindings_counts_delete ON bindings',
     'trigger bindings_counts_insert ON bindings',
     'trigger bindings_counts_update ON bindings',
+    'trigger bindings_events_delete ON bindings',
+    'trigger bindings_events_insert ON bindings',
+    'trigger bindings_events_update ON bindings',
     'trigger bindings_stats_delete ON bindings',
     'trigger bindings_stats_insert ON bindings',
     'trigger bindings_stats_update ON bindings',
   ];
 
-  it('has no domains, range types, functions or triggers beyond the maintained counts and statistics and the credential notifications', () => {
+  it('has no domains, range types, functions or triggers beyond the maintained counts and statistics and the credential and binding notifications', () => {
     expect(
       [
         ...actual.otherTypes.map((t) => `type ${t.name} (typtype ${t.typtype})`),

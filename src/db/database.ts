@@ -11,12 +11,12 @@ import { type PoolStats, timeStatement } from '../platform/metrics.js';
 import { traceStatement } from '../platform/tracing.js';
 import { type DataDirLock, lockDataDir } from './data-dir-lock.js';
 import { migrate } from './migrate.js';
-import { listenPostgres, type NotificationHandlers, type StopListening } from './notifications.js';
+import { type ListenOptions, listenPostgres, type NotificationHandlers, type StopListening } from './notifications.js';
 import { sessionSetup } from './session-settings.js';
 import { pgliteSession, pgSession, type SqlSession } from './sql-session.js';
 import { createStatementNames } from './statement-names.js';
 
-export type { NotificationHandlers, PoolStats, PrismaClient, StopListening };
+export type { ListenOptions, NotificationHandlers, PoolStats, PrismaClient, StopListening };
 
 export interface QueryEvent {
   query: string;
@@ -52,9 +52,10 @@ export interface Database {
    * re-established after losses; PGlite: in-process). Resolves after the first
    * attempt to listen; `handlers.onReset` tells whether it is listening, now
    * and after every loss. Notifications of another schema than this
-   * database's are not passed on. `close()` stops every subscription.
+   * database's are not passed on (`options.schemaOf` says how a payload names
+   * its schema; by default it is the schema). `close()` stops every subscription.
    */
-  listen(channel: string, handlers: NotificationHandlers): Promise<StopListening>;
+  listen(channel: string, handlers: NotificationHandlers, options?: ListenOptions): Promise<StopListening>;
   /** PostgreSQL only: the connection pool's state now (for the metrics). */
   poolStats?: () => PoolStats;
   /** Embedded database in a folder only: answers `npm run cli` commands on the folder's lock socket. */
@@ -121,13 +122,14 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     withSession,
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 0 }),
     migrate: () => withSession((s) => migrate(s)),
-    async listen(channel, handlers) {
+    async listen(channel, handlers, listenOptions = {}) {
       const stop = await listenPostgres(
         {
           connectionString: url,
           options: schema ? `-c search_path=${quoteIdent(schema)}` : undefined,
           channel,
           applicationName: listenerApplicationName(schema),
+          schemaOf: listenOptions.schemaOf,
           notifyElsewhere: async (ch, payload) => {
             await pool.query('SELECT pg_notify($1, $2)', [ch, payload]);
           },

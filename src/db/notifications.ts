@@ -8,7 +8,11 @@ import pg from 'pg';
  * `listening: true`.
  */
 export interface NotificationHandlers {
-  /** A NOTIFY on the channel (payload: the schema the change happened in, or ''). */
+  /**
+   * A NOTIFY on the channel. By default the payload is the schema the change
+   * happened in (or ''); with `ListenOptions.schemaOf` it is any payload whose
+   * schema is this database's.
+   */
   onNotify(payload: string): void;
   /**
    * Notifications may have been missed: called with false when the listening
@@ -18,6 +22,15 @@ export interface NotificationHandlers {
   onReset(listening: boolean): void;
   /** Why listening failed or stopped (for the log); listening is retried. */
   onError?(err: unknown): void;
+}
+
+/** How a channel's payloads name their schema. */
+export interface ListenOptions {
+  /**
+   * The schema a payload comes from (undefined: unknown, never passed on).
+   * Without it a payload must be the schema itself (or '').
+   */
+  schemaOf?: (payload: string) => string | undefined;
 }
 
 /** Stops listening; resolves once the connection is closed. */
@@ -43,6 +56,8 @@ export interface PgListenerOptions {
   setupTimeoutMs?: number;
   /** First and longest wait between reconnection attempts (doubling in between). */
   retryMs?: { first: number; max: number };
+  /** See ListenOptions.schemaOf. */
+  schemaOf?: ListenOptions['schemaOf'];
 }
 
 /**
@@ -130,7 +145,9 @@ export async function listenPostgres(opts: PgListenerOptions, handlers: Notifica
         return;
       }
       // Other schemas of the same server (tests, several deployments) have their own caches.
-      if (payload === '' || schema === null || payload === schema) handlers.onNotify(payload);
+      if (schema === null || (opts.schemaOf ? opts.schemaOf(payload) === schema : payload === '' || payload === schema)) {
+        handlers.onNotify(payload);
+      }
     });
     const setup = async () => {
       await c.connect();

@@ -47,6 +47,10 @@ export interface Limits {
   maxBodyBytes: number;
   /** Longest a single SQL statement may run before the database cancels it, in milliseconds. */
   statementTimeoutMs: number;
+  /** Concurrent `bindingEvents` subscriptions one credential may hold per gateway process. */
+  eventsMaxSubscriptionsPerCredential: number;
+  /** Events one subscriber may have waiting; a subscriber further behind is ended (SLOW_CONSUMER). */
+  eventsQueueSize: number;
 }
 
 /** Requests allowed per credential per window; `requests: 0` turns rate limiting off. */
@@ -65,6 +69,8 @@ export const DEFAULT_LIMITS: Limits = {
   graphqlIntrospection: true,
   maxBodyBytes: 100_000,
   statementTimeoutMs: 10_000,
+  eventsMaxSubscriptionsPerCredential: 10,
+  eventsQueueSize: 5_000,
 };
 
 export const DEFAULT_RATE_LIMIT: RateLimitConfig = { requests: 1_200, windowSeconds: 60, redisUrl: undefined };
@@ -112,6 +118,14 @@ export function loadConfig(env: Env = process.env): Config {
     graphqlIntrospection: readBool(env, 'GRAPHQL_INTROSPECTION', DEFAULT_LIMITS.graphqlIntrospection),
     maxBodyBytes: readInt(env, 'MAX_BODY_BYTES', 1_000, 100_000_000, DEFAULT_LIMITS.maxBodyBytes),
     statementTimeoutMs: readInt(env, 'DB_STATEMENT_TIMEOUT_MS', 0, 3_600_000, DEFAULT_LIMITS.statementTimeoutMs),
+    eventsMaxSubscriptionsPerCredential: readInt(
+      env,
+      'EVENTS_MAX_SUBSCRIPTIONS_PER_CREDENTIAL',
+      0,
+      100_000,
+      DEFAULT_LIMITS.eventsMaxSubscriptionsPerCredential,
+    ),
+    eventsQueueSize: readInt(env, 'EVENTS_QUEUE_SIZE', 1, 1_000_000, DEFAULT_LIMITS.eventsQueueSize),
   };
 
   const redisUrl = env.REDIS_URL?.trim() || undefined;

@@ -181,6 +181,32 @@ describe('graceful shutdown', () => {
     expect(gateway.stderr()).toMatch(/"msg":"stopped","drained":true/);
   }, 120_000);
 
+  it('an open bindingEvents stream ends with an error event at once and does not hold the shutdown', async () => {
+    const gateway = await startGateway({ DATA_DIR: dataDir, SHUTDOWN_TIMEOUT_SECONDS: '10' });
+    const services = await fetch(`${gateway.baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ services(first: 1) { nodes { sid } } }' }),
+    });
+    const service = ((await services.json()) as { data: { services: { nodes: Array<{ sid: string }> } } }).data.services.nodes[0]!.sid;
+    const response = await fetch(`${gateway.baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: `subscription { bindingEvents(serviceSid: "${service}") { kind binding { sid } } }` }),
+    });
+    expect(response.status).toBe(200);
+    const body = response.text();
+    await new Promise((r) => setTimeout(r, 200));
+    const { code, ms } = await stopAndTime(gateway);
+    const text = await body;
+    expect(text).toMatch(/"code":"SERVICE_UNAVAILABLE"/);
+    expect(text).toMatch(/shutting down/);
+    expect(text).toMatch(/event: complete/);
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(5_000);
+    expect(gateway.stderr()).toMatch(/"msg":"stopped","drained":true/);
+  }, 60_000);
+
   it('an idle kept-alive connection gets its next answer with Connection: close; readiness is false at once', async () => {
     const gateway = await startGateway({ DATA_DIR: dataDir });
     const conn = await connect(gateway.baseUrl);

@@ -952,6 +952,17 @@ const GQL_CASES: Record<string, GqlCase> = {
         })),
       ),
   },
+  'Subscription.bindingEvents': {
+    // Refused before any stream starts (so JSON clients get the answer too): A's service is as unknown as any.
+    probes: (w, s) =>
+      aIds(w).map((x) => ({
+        label: `bindingEvents(serviceSid: ${x.label})`,
+        query: `subscription($sid: String!) { bindingEvents(serviceSid: $sid) { ${selection(s, s.getType('BindingEvent')!, 1)} } }`,
+        variables: { sid: x.id },
+        foreign: [x.id],
+        check: expectErrors('NOT_FOUND', null),
+      })),
+  },
   'Mutation.registerBinding': {
     // A's IDs as the service (with B's credential) and as the credential (in B's service). A read key is
     // refused before anything is looked up; a sid of another kind is refused for its form, whoever owns it.

@@ -78,23 +78,33 @@ function costLimitPlugin(schema: GraphQLSchema, maxCost: number): Plugin {
     }
     return cost;
   };
+  /** The refusal of an operation over the limit (undefined: within it). */
+  const refusal = (args: { document: DocumentNode; variableValues?: unknown; operationName?: string | null | undefined }) => {
+    const complexity = price(args.document, (args.variableValues ?? {}) as Record<string, unknown>, args.operationName ?? undefined);
+    if (complexity <= maxCost) return undefined;
+    return {
+      errors: [
+        new GraphQLError(`Query cost of ${complexity} exceeds the maximum cost of ${maxCost}`, {
+          extensions: {
+            code: 'COST_LIMIT_EXCEEDED',
+            cost: { max: maxCost, actual: complexity },
+            // Refused before execution, like an invalid document: 400 under the
+            // GraphQL-over-HTTP media type, 200 for application/json clients.
+            http: { status: 400, spec: true },
+          },
+        }),
+      ],
+    };
+  };
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const complexity = price(args.document, (args.variableValues ?? {}) as Record<string, unknown>, args.operationName ?? undefined);
-      if (complexity <= maxCost) return;
-      setResultAndStopExecution({
-        errors: [
-          new GraphQLError(`Query cost of ${complexity} exceeds the maximum cost of ${maxCost}`, {
-            extensions: {
-              code: 'COST_LIMIT_EXCEEDED',
-              cost: { max: maxCost, actual: complexity },
-              // Refused before execution, like an invalid document: 400 under the
-              // GraphQL-over-HTTP media type, 200 for application/json clients.
-              http: { status: 400, spec: true },
-            },
-          }),
-        ],
-      });
+      const refused = refusal(args);
+      if (refused) setResultAndStopExecution(refused);
+    },
+    // A subscription is priced once, before it starts: each of its events runs the same selection.
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const refused = refusal(args);
+      if (refused) setResultAndStopExecution(refused);
     },
   };
 }

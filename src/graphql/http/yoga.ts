@@ -5,6 +5,7 @@ import { SpanKind, trace } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { DataContext } from '../../domain/data-context.js';
+import type { BindingEventHub } from '../../events/hub.js';
 import type { Limits } from '../../platform/config.js';
 import type { FailureLog } from '../../platform/failure-log.js';
 import type { RequestFacts } from '../../platform/front-door.js';
@@ -21,6 +22,8 @@ export const GRAPHQL_PATH = '/graphql';
 
 export interface YogaOptions {
   data: DataContext;
+  /** The process's binding events, for `Subscription.bindingEvents`. */
+  events: BindingEventHub;
   logger: Logger;
   /** Where database outages are logged (one per app, shared by the doors). */
   failures: FailureLog;
@@ -33,7 +36,7 @@ export interface YogaOptions {
 type GatewayYoga = YogaServerInstance<RequestFacts, GraphQLContext>;
 
 /** Builds the GraphQL endpoint (it never listens: the GraphQL front door hands it requests that passed the gates). */
-export function createGatewayYoga({ data, logger, failures, limits, readAhead = true }: YogaOptions): GatewayYoga {
+export function createGatewayYoga({ data, events, logger, failures, limits, readAhead = true }: YogaOptions): GatewayYoga {
   const graphiql = graphiqlPage(GRAPHQL_PATH);
   return createYoga<RequestFacts, GraphQLContext>({
     schema,
@@ -83,7 +86,7 @@ export function createGatewayYoga({ data, logger, failures, limits, readAhead = 
           extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="bindings-gateway"' } } },
         });
       }
-      return { caller, data, loaders: createLoaders(data, caller), requestId, readAhead };
+      return { caller, data, events, loaders: createLoaders(data, caller), requestId, readAhead };
     },
   });
 }

@@ -5,11 +5,15 @@ import { type Credential, getCredentials } from '../../domain/credentials.js';
 import type { DataContext } from '../../domain/data-context.js';
 import { getServices, type Service } from '../../domain/services.js';
 import { getUsers, type User } from '../../domain/users.js';
+import type { BindingEventHub } from '../../events/hub.js';
 
 export interface GraphQLContext {
   caller: Caller;
   data: DataContext;
+  /** Per request; a subscription gets new ones for each event (src/graphql/schema/events.ts). */
   loaders: Loaders;
+  /** Where `bindingEvents` subscribes. */
+  events: BindingEventHub;
   requestId: string;
   /** Whether `service(sid)` reads its first list with it (prefetch.ts); off only to compare with the plain path. */
   readAhead: boolean;

@@ -5,6 +5,7 @@ import './account.js';
 import './binding.js';
 import './binding-filter.js';
 import './credential.js';
+import './events.js';
 import './prune.js';
 import './registration.js';
 import './service.js';
