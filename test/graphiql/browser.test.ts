@@ -96,6 +96,15 @@ async function watch(page: Page): Promise<Watch> {
 /** Whitespace and line breaks (Monaco wraps long values) left out. */
 const squeeze = (text: string) => text.replace(/\s+/g, '');
 
+/** Replaces the text of the Monaco editor in `where` the way a user would: select all, paste. */
+async function pasteInto(page: Page, where: Locator, text: string): Promise<void> {
+  await where.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.evaluate((value) => navigator.clipboard.writeText(value), text);
+  await page.keyboard.press('ControlOrMeta+V');
+  await expect.poll(() => editorText(where)).toBe(squeeze(text));
+}
+
 /** The text of the Monaco editor in `where`, squeezed (the lines it has rendered: enough for the top of a result). */
 async function editorText(where: Locator): Promise<string> {
   return squeeze((await where.locator('.view-lines').first().textContent()) ?? '');
@@ -120,11 +129,7 @@ describe('GraphiQL in Chromium, offline', () => {
         // The Headers tab is open with a template; select it all and paste over it.
         const headers = page.getByRole('region', { name: 'Headers' }).locator('.graphiql-editor:not(.hidden)');
         await expect.poll(() => editorText(headers)).toBe(squeeze(DEFAULT_HEADERS));
-        await headers.click();
-        await page.keyboard.press('ControlOrMeta+A');
-        await page.evaluate((text) => navigator.clipboard.writeText(text), pasted!);
-        await page.keyboard.press('ControlOrMeta+V');
-        await expect.poll(() => editorText(headers)).toBe(squeeze(pasted!));
+        await pasteInto(page, headers, pasted!);
 
         await page.getByRole('button', { name: /^Execute query/ }).click();
         const result = () => editorText(page.getByRole('region', { name: 'Result Window' }));
@@ -152,6 +157,53 @@ describe('GraphiQL in Chromium, offline', () => {
         const unauthorized = w.graphql.filter((r) => r.status === 401).length;
         expect(unauthorized).toBeGreaterThan(0);
         expect(w.errors).toEqual(Array(unauthorized).fill('Failed to load resource: the server responded with a status of 401 (Unauthorized)'));
+      } finally {
+        await context.close();
+      }
+    },
+    120_000,
+  );
+
+  it.skipIf(!hasChromium)(
+    'shows a delete made through the REST shim on a bindingEvents subscription opened in GraphiQL',
+    async () => {
+      const demo = gateway!.demo!;
+      const authorization = `Basic ${Buffer.from(`${demo.accountSid}:${demo.authToken}`).toString('base64')}`;
+      const rest = (url: string, method = 'GET') => fetch(`${gateway!.baseUrl}${url}`, { method, headers: { authorization } });
+      const services = (await (await rest('/v2/Services?PageSize=1')).json()) as { services: Array<{ sid: string }> };
+      const serviceSid = services.services[0]!.sid;
+      const bindings = (await (await rest(`/v2/Services/${serviceSid}/Bindings?PageSize=1`)).json()) as { bindings: Array<{ sid: string }> };
+      const bindingSid = bindings.bindings[0]!.sid;
+
+      const context = await browser!.newContext({ viewport: { width: 1400, height: 900 } });
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: gateway!.baseUrl });
+      const page = await context.newPage();
+      const w = await watch(page);
+      try {
+        await page.goto(`${gateway!.baseUrl}/graphql`);
+        const headers = page.getByRole('region', { name: 'Headers' }).locator('.graphiql-editor:not(.hidden)');
+        await expect.poll(() => editorText(headers)).toBe(squeeze(DEFAULT_HEADERS));
+        await pasteInto(page, headers, JSON.stringify({ Authorization: authorization }));
+        const subscription = `subscription { bindingEvents(serviceSid: "${serviceSid}") { kind binding { sid } } }`;
+        await pasteInto(page, page.getByRole('region', { name: 'Operation Editor' }), subscription);
+        // GraphiQL sends a subscription as GET with Accept: text/event-stream; its
+        // answer's headers arrive once the gateway holds the subscription.
+        const opened = page.waitForResponse(
+          (r) => r.request().method() === 'GET' && new URL(r.url()).pathname === '/graphql' && r.request().headers().accept === 'text/event-stream',
+          { timeout: 20_000 },
+        );
+        await page.getByRole('button', { name: /^Execute query/ }).click();
+        const stream = await opened;
+        expect(stream.status()).toBe(200);
+        expect(stream.headers()['content-type']).toMatch(/^text\/event-stream/);
+        const deleted = await rest(`/v2/Services/${serviceSid}/Bindings/${bindingSid}`, 'DELETE');
+        expect(deleted.status).toBe(204);
+        const shownAfterDelete = Date.now();
+        const result = () => editorText(page.getByRole('region', { name: 'Result Window' }));
+        await expect.poll(result, { timeout: 10_000 }).toContain(`"bindingEvents":{"kind":"DELETED","binding":{"sid":"${bindingSid}"}}`);
+        console.log(`bindingEvents in GraphiQL: the REST delete showed in the result pane ${Date.now() - shownAfterDelete} ms after its 204`);
+        expect(w.nonLocal).toEqual([]);
+        expect(await w.violations()).toEqual([]);
       } finally {
         await context.close();
       }
