@@ -53,7 +53,7 @@ const config = {
   warmup: num('BENCH_WARMUP', 3),
   rounds: num('BENCH_ROUNDS', 3),
   connections: num('BENCH_CONNECTIONS', 10),
-  workloads: list('BENCH_WORKLOADS', Object.keys(WORKLOADS), DEFAULT_WORKLOADS),
+  workloads: list('BENCH_WORKLOADS', DEFAULT_WORKLOADS, Object.keys(WORKLOADS)),
   contenders: list('BENCH_CONTENDERS', Object.keys(CONTENDERS), Object.keys(CONTENDERS)),
   statementSamples: num('BENCH_STATEMENT_SAMPLES', 20),
   scaleSizes:
