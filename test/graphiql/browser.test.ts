@@ -187,20 +187,25 @@ describe('GraphiQL in Chromium, offline', () => {
         const subscription = `subscription { bindingEvents(serviceSid: "${serviceSid}") { kind binding { sid } } }`;
         await pasteInto(page, page.getByRole('region', { name: 'Operation Editor' }), subscription);
         // GraphiQL sends a subscription as GET with Accept: text/event-stream; its
-        // answer's headers arrive once the gateway holds the subscription.
+        // answer's headers arrive once the gateway holds the subscription (on
+        // PostgreSQL after its listening connection is set up: slow on a loaded machine).
         const opened = page.waitForResponse(
           (r) => r.request().method() === 'GET' && new URL(r.url()).pathname === '/graphql' && r.request().headers().accept === 'text/event-stream',
-          { timeout: 20_000 },
+          { timeout: 90_000 },
         );
         await page.getByRole('button', { name: /^Execute query/ }).click();
-        const stream = await opened;
+        const stream = await opened.catch((err: unknown) => {
+          // What to look at when it does not open: the gateway's log and the page's failures.
+          console.log(`gateway output:\n${gateway!.stdout().slice(-3000)}\npage errors: ${[...w.errors, ...w.failed].join('\n')}`);
+          throw err;
+        });
         expect(stream.status()).toBe(200);
         expect(stream.headers()['content-type']).toMatch(/^text\/event-stream/);
         const deleted = await rest(`/v2/Services/${serviceSid}/Bindings/${bindingSid}`, 'DELETE');
         expect(deleted.status).toBe(204);
         const shownAfterDelete = Date.now();
         const result = () => editorText(page.getByRole('region', { name: 'Result Window' }));
-        await expect.poll(result, { timeout: 10_000 }).toContain(`"bindingEvents":{"kind":"DELETED","binding":{"sid":"${bindingSid}"}}`);
+        await expect.poll(result, { timeout: 30_000 }).toContain(`"bindingEvents":{"kind":"DELETED","binding":{"sid":"${bindingSid}"}}`);
         console.log(`bindingEvents in GraphiQL: the REST delete showed in the result pane ${Date.now() - shownAfterDelete} ms after its 204`);
         expect(w.nonLocal).toEqual([]);
         expect(await w.violations()).toEqual([]);
@@ -208,6 +213,6 @@ describe('GraphiQL in Chromium, offline', () => {
         await context.close();
       }
     },
-    120_000,
+    180_000,
   );
 });
