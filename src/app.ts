@@ -64,7 +64,7 @@ export interface AppOptions {
  */
 export async function createApp(db: Database, logger: Logger, options: AppOptions = {}): Promise<App> {
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const data: DataContext = { prisma: db.prisma, cursors: new CursorCodec(await serverSecret(db.prisma, 'cursor-key')) };
+  const data: DataContext = { prisma: db.prisma, reader: db.reader, cursors: new CursorCodec(await serverSecret(db.prisma, 'cursor-key')) };
   const credentials = new CredentialCache();
   const authenticate = createAuthenticator(db.prisma, { cache: credentials });
   const rateLimiter = createRateLimiter({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit }, logger);

@@ -23,7 +23,7 @@ let scenario: Scenario;
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  data = { prisma: db.prisma, cursors: new CursorCodec(Buffer.alloc(32)) };
+  data = { prisma: db.prisma, reader: db.reader, cursors: new CursorCodec(Buffer.alloc(32)) };
   scenario = await createScenario(db.prisma, { seed: 'admin-test', users: 4, bigServiceBindings: 12 });
 });
 afterAll(async () => {

@@ -17,7 +17,7 @@ describe('maintained binding counts', () => {
   beforeAll(async () => {
     db = await openTestDatabase();
     scenario = await createScenario(db.prisma, { seed: 'counts', users: 10, bigServiceBindings: 90 });
-    data = { prisma: db.prisma, cursors: new CursorCodec(Buffer.alloc(32)) };
+    data = { prisma: db.prisma, reader: db.reader, cursors: new CursorCodec(Buffer.alloc(32)) };
     caller = { accountSid: scenario.a.sid, credentialSid: scenario.a.sid, scope: 'read-write' };
   });
   afterAll(() => db.close());

@@ -13,16 +13,11 @@ import { type DataDirLock, lockDataDir } from './data-dir-lock.js';
 import { migrate } from './migrate.js';
 import { type ListenOptions, listenPostgres, type NotificationHandlers, type StopListening } from './notifications.js';
 import { sessionSetup } from './session-settings.js';
+import { pgReader, prismaReader, type QueryEvent, type SqlReader } from './sql-reader.js';
 import { pgliteSession, pgSession, type SqlSession } from './sql-session.js';
 import { createStatementNames } from './statement-names.js';
 
-export type { ListenOptions, NotificationHandlers, PoolStats, PrismaClient, StopListening };
-
-export interface QueryEvent {
-  query: string;
-  params: string;
-  duration: number;
-}
+export type { ListenOptions, NotificationHandlers, PoolStats, PrismaClient, QueryEvent, SqlReader, StopListening };
 
 export interface DatabaseOptions {
   /** A Postgres URL; when absent the embedded PGlite is used. */
@@ -43,6 +38,8 @@ export interface DatabaseOptions {
 export interface Database {
   kind: 'postgres' | 'pglite';
   prisma: PrismaClient;
+  /** The hot paths' read statements (see SqlReader). */
+  reader: SqlReader;
   /** Runs `fn` with a dedicated session that can execute multi-statement scripts. */
   withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
   /** Applies pending migrations; returns the names applied. */
@@ -119,6 +116,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   return {
     kind: 'postgres',
     prisma,
+    reader: pgReader(pool, options.onQuery),
     withSession,
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 0 }),
     migrate: () => withSession((s) => migrate(s)),
@@ -174,6 +172,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   return {
     kind: 'pglite',
     prisma,
+    reader: prismaReader(prisma),
     withSession,
     migrate: () => {
       const run = migrating.then(() => withSession((s) => migrate(s)));

@@ -8,12 +8,12 @@ import type { SqlQuery } from '@prisma/driver-adapter-utils';
  * unusual length) runs unnamed as before, so a connection never holds more
  * than `limit` prepared statements.
  */
-export function createStatementNames(limit = 500): (query: SqlQuery) => string | undefined {
+export function createStatementNames(limit = 500, prefix = 'gw'): (query: Pick<SqlQuery, 'sql'>) => string | undefined {
   const names = new Map<string, string>();
   return ({ sql }) => {
     let name = names.get(sql);
     if (name === undefined && names.size < limit) {
-      name = `gw${names.size}`;
+      name = `${prefix}${names.size}`;
       names.set(sql, name);
     }
     return name;

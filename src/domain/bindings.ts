@@ -183,15 +183,15 @@ export async function countBindings(
   filter: BindingFilter,
 ): Promise<Map<string, number>> {
   if (parent === 'user' || !filtersOnlyTypes(filter)) {
-    return keysetCounts(data.prisma, bindingList(accountSid, parent, filter), parents);
+    return keysetCounts(data.reader, bindingList(accountSid, parent, filter), parents);
   }
   if (parents.length === 0) return new Map();
-  const rows = await data.prisma.$queryRaw<Array<{ parent: string; count: number }>>`
+  const rows = await data.reader.rows<{ parent: string; count: number }>(Prisma.sql`
     SELECT p.parent_key AS parent,
            (${maintainedCount(Prisma.sql`p.parent_key`, filter, [
              Prisma.sql`EXISTS (SELECT 1 FROM services s WHERE s.sid = p.parent_key AND s.account_sid = ${accountSid})`,
            ])}) AS count
-    FROM unnest(${[...parents]}::text[]) AS p(parent_key)`;
+    FROM unnest(${[...parents]}::text[]) AS p(parent_key)`);
   return new Map(rows.map((r) => [r.parent, Number(r.count)]));
 }
 
@@ -207,9 +207,9 @@ export async function serviceWithBindingCount(
   filter: BindingFilter,
 ): Promise<{ service: Service; count: number } | null | undefined> {
   if (!filtersOnlyTypes(filter)) return undefined;
-  const [row] = await data.prisma.$queryRaw<Array<Service & { count: number }>>`
+  const [row] = await data.reader.rows<Service & { count: number }>(Prisma.sql`
     SELECT ${projection('services', 't')}, (${maintainedCount(Prisma.sql`t.sid`, filter)}) AS count
-    FROM services t WHERE t.sid = ${serviceSid} AND t.account_sid = ${accountSid}`;
+    FROM services t WHERE t.sid = ${serviceSid} AND t.account_sid = ${accountSid}`);
   if (!row) return null;
   const { count, ...service } = row;
   return { service, count: Number(count) };
@@ -230,8 +230,8 @@ function maintainedCount(service: Prisma.Sql, filter: BindingFilter, extra: Pris
 export function getBindings(data: DataContext, accountSid: string, sids: readonly string[]): Promise<Binding[]> {
   const wanted = sidsOnly(sids);
   if (wanted.length === 0) return Promise.resolve([]);
-  return data.prisma.$queryRaw<Binding[]>`
-    SELECT ${COLUMNS} FROM bindings t WHERE t.account_sid = ${accountSid} AND t.sid = ANY(${wanted}::text[])`;
+  return data.reader.rows<Binding>(Prisma.sql`
+    SELECT ${COLUMNS} FROM bindings t WHERE t.account_sid = ${accountSid} AND t.sid = ANY(${wanted}::text[])`);
 }
 
 export interface BindingLocation {
@@ -242,7 +242,7 @@ export interface BindingLocation {
 /** One binding of the caller's account by sid, optionally only under the given service or user; null when there is none. */
 export async function getBinding(data: DataContext, accountSid: string, sid: string, where: BindingLocation = {}): Promise<Binding | null> {
   if (!isSid(sid, 'BS')) return null;
-  const [row] = await data.prisma.$queryRaw<Binding[]>`SELECT ${COLUMNS} FROM bindings t WHERE ${located(accountSid, sid, where)}`;
+  const [row] = await data.reader.rows<Binding>(Prisma.sql`SELECT ${COLUMNS} FROM bindings t WHERE ${located(accountSid, sid, where)}`);
   return row ?? null;
 }
 

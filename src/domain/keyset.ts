@@ -1,5 +1,5 @@
-import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
-import type { DataContext } from './data-context.js';
+import { Prisma } from '../generated/prisma/client.js';
+import type { DataContext, SqlReader } from './data-context.js';
 import type { BadInputError } from './errors.js';
 import { type CursorScope, type Page, type PageArgs, type PageWindow, type Position, pageWindow } from './paging.js';
 import { type ParentKey, parentKeySql, pickFields, projection, type Table, tableSql } from './tables.js';
@@ -84,7 +84,7 @@ const PARENT_PREFIX = 'p.';
  * its conditions) gets neither a row nor a page.
  */
 async function keysetPages<Row, Parent = never>(
-  prisma: PrismaClient,
+  reader: SqlReader,
   list: KeysetList,
   parents: readonly string[],
   window: PageWindow,
@@ -123,7 +123,7 @@ async function keysetPages<Row, Parent = never>(
     : Prisma.sql`unnest(${[...parents]}::text[]) AS p(parent_key)`;
   const parentColumns = parentTable ? Prisma.sql`${projection(parentTable.table, 'p', PARENT_PREFIX)},` : Prisma.empty;
 
-  const rows = await prisma.$queryRaw<Array<RowMarks & Record<string, unknown>>>`
+  const rows = await reader.rows<RowMarks & Record<string, unknown>>(Prisma.sql`
     SELECT p.parent_key AS "__parent", ${parentColumns}
       ${farCursor ? Prisma.sql`f.found IS NOT NULL` : Prisma.sql`false`} AS "__far", r.sid IS NOT NULL AS "__present", r.*
     FROM ${source}
@@ -133,7 +133,7 @@ async function keysetPages<Row, Parent = never>(
       WHERE ${Prisma.join(conditions, ' AND ')}
       ORDER BY ${orderBy(order, scanDescending)}
       LIMIT ${window.size + 1}
-    ) r ON true`;
+    ) r ON true`);
 
   const grouped = new Map<string, { rows: Row[]; far: boolean }>();
   if (!parentTable) for (const parent of parents) grouped.set(parent, { rows: [], far: false });
@@ -215,7 +215,7 @@ export function checkPageArgs(data: DataContext, list: KeysetList, parent: strin
 /** One page of `list` under one parent; BadInputError for invalid arguments. */
 export async function listPage<Row>(data: DataContext, list: KeysetList, parent: string, args: PageArgs): Promise<Page<Row>> {
   const window = windowOf(data, list, parent, args);
-  const page = (await keysetPages<Row>(data.prisma, list, [parent], window)).pages.get(parent)!;
+  const page = (await keysetPages<Row>(data.reader, list, [parent], window)).pages.get(parent)!;
   return withCursors(data, list, parent, page);
 }
 
@@ -243,7 +243,7 @@ export async function listPages<Row>(
     }
   }
   if (window) {
-    for (const [parent, page] of (await keysetPages<Row>(data.prisma, list, valid, window)).pages) {
+    for (const [parent, page] of (await keysetPages<Row>(data.reader, list, valid, window)).pages) {
       results.set(parent, withCursors(data, list, parent, page));
     }
   }
@@ -269,19 +269,19 @@ export async function pageWithParent<Row, Parent>(
   } catch {
     return undefined;
   }
-  const { pages, parents } = await keysetPages<Row, Parent>(data.prisma, list, [parent], window, parentTable);
+  const { pages, parents } = await keysetPages<Row, Parent>(data.reader, list, [parent], window, parentTable);
   const row = parents.get(parent);
   const page = pages.get(parent);
   return row && page ? { parent: row, page: withCursors(data, list, parent, page) } : { parent: null };
 }
 
 /** Row counts per parent under the list's conditions (the same filters as its pages). */
-export async function keysetCounts(prisma: PrismaClient, list: KeysetList, parents: readonly string[]): Promise<Map<string, number>> {
+export async function keysetCounts(reader: SqlReader, list: KeysetList, parents: readonly string[]): Promise<Map<string, number>> {
   if (parents.length === 0) return new Map();
   const conditions = [Prisma.sql`${parentKeySql(list.table, list.parentKey, 't')} = p.parent_key`, ...list.where];
-  const rows = await prisma.$queryRaw<Array<{ parent: string; count: number }>>`
+  const rows = await reader.rows<{ parent: string; count: number }>(Prisma.sql`
     SELECT p.parent_key AS parent,
            (SELECT count(*)::int FROM ${tableSql(list.table)} t WHERE ${Prisma.join(conditions, ' AND ')}) AS count
-    FROM unnest(${[...parents]}::text[]) AS p(parent_key)`;
+    FROM unnest(${[...parents]}::text[]) AS p(parent_key)`);
   return new Map(rows.map((r) => [r.parent, Number(r.count)]));
 }

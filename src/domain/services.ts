@@ -15,7 +15,7 @@ export function listServices(data: DataContext, accountSid: string, args: PageAr
 }
 
 export async function countServices(data: DataContext, accountSid: string): Promise<number> {
-  return (await keysetCounts(data.prisma, SERVICES, [accountSid])).get(accountSid) ?? 0;
+  return (await keysetCounts(data.reader, SERVICES, [accountSid])).get(accountSid) ?? 0;
 }
 
 /** Services by sid within the caller's account; unknown or foreign sids are simply absent. */

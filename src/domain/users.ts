@@ -47,7 +47,7 @@ export function serviceWithUsers(data: DataContext, accountSid: string, serviceS
 }
 
 export function countUsers(data: DataContext, accountSid: string, serviceSids: readonly string[]) {
-  return keysetCounts(data.prisma, userList(accountSid), serviceSids);
+  return keysetCounts(data.reader, userList(accountSid), serviceSids);
 }
 
 /** Users by sid within the caller's account; unknown or foreign sids are simply absent. */

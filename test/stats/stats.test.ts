@@ -29,7 +29,7 @@ const sid = (prefix: 'IS' | 'US' | 'BS') => newSid(prefix, () => createHash('sha
 
 beforeAll(async () => {
   t = await startTestApp({ seed: 'stats', users: 6, bigServiceBindings: 40 });
-  data = { prisma: t.db.prisma, cursors: new CursorCodec(Buffer.alloc(32)) };
+  data = { prisma: t.db.prisma, reader: t.db.reader, cursors: new CursorCodec(Buffer.alloc(32)) };
 }, 60_000);
 
 afterAll(async () => {
