@@ -3,18 +3,20 @@
 //
 // CPU time the gateway's own process spends per request, in-process (no HTTP,
 // no load generator): builds the app exactly as `npm start` does on the seeded
-// DATABASE_URL, answers each workload's request `requests` times one after the
-// other through `app.fetch`, and prints user+system CPU µs per request for
-// GraphQL and REST. A quick, steady signal while optimising; the side-by-side
+// DATABASE_URL, with the default configuration (access log lines go to
+// /dev/null), answers each workload's request `requests` times one after the
+// other through `app.fetch`, cycling through the seed's load keys as `npm run
+// bench` does, and prints user+system CPU µs per request for GraphQL and REST. A quick, steady signal while optimising; the side-by-side
 // numbers that count come from `npm run bench`.
 
 import { spawnSync } from 'node:child_process';
+import { openSync, writeSync } from 'node:fs';
 import { createApp } from '../src/app.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { databaseUrl } from './lib/db.mjs';
 import { BENCH_DIR } from './lib/servers.mjs';
-import { buildRequests, CURSOR_QUERIES, graphqlBody, SUPPORTED } from './lib/workloads.mjs';
+import { authorizations, buildRequests, CURSOR_QUERIES, graphqlBody, perCredential, SUPPORTED } from './lib/workloads.mjs';
 
 const [workloadList = 'w1,w2,w3,w4,w5,w6,w7', requestsArg = '2000'] = process.argv.slice(2);
 const workloads = workloadList.split(',');
@@ -27,10 +29,15 @@ const seedRun = spawnSync(process.execPath, ['--import', 'tsx', 'seed.mjs', '--j
 });
 if (seedRun.status !== 0) process.exit(1);
 const seed = JSON.parse(/** @type {string} */ (seedRun.stdout.trim().split('\n').at(-1)));
-const authorization = `Basic ${Buffer.from(`${seed.accountSid}:${seed.authToken}`).toString('base64')}`;
+const auths = authorizations(seed);
+const authorization = auths[0];
 
 const db = await openDatabase({ databaseUrl: databaseUrl() });
-const app = await createApp(db, createLogger('warn'), { rateLimit: { requests: 0 }, limits: { graphqlMaxCost: 1_000_000 } });
+const devNull = openSync('/dev/null', 'w');
+const app = await createApp(
+  db,
+  createLogger('info', (line) => writeSync(devNull, line)),
+);
 const base = 'http://127.0.0.1';
 const send = (r) => app.fetch(new Request(base + r.path, { method: r.method, headers: r.headers, body: r.body }));
 
@@ -48,7 +55,9 @@ const all = buildRequests(seed, { graphql: cursor }, authorization);
 // Warm every path first, so the first workload measured does not pay for JIT compilation.
 for (const w of workloads) {
   for (const contender of ['graphql', 'rest']) {
-    if (SUPPORTED[contender].includes(w)) for (let i = 0; i < Math.min(300, requests); i++) await check(await send(all[contender][w]));
+    if (!SUPPORTED[contender].includes(w)) continue;
+    const spread = perCredential(all[contender][w], auths);
+    for (let i = 0; i < Math.min(300, requests); i++) await check(await send(spread[i % spread.length]));
   }
 }
 const rows = [];
@@ -56,10 +65,10 @@ for (const w of workloads) {
   const row = { workload: w };
   for (const contender of ['graphql', 'rest']) {
     if (!SUPPORTED[contender].includes(w)) continue;
-    const request = all[contender][w];
+    const spread = perCredential(all[contender][w], auths);
     const before = process.cpuUsage();
     const started = performance.now();
-    for (let i = 0; i < requests; i++) await check(await send(request));
+    for (let i = 0; i < requests; i++) await check(await send(spread[i % spread.length]));
     const cpu = process.cpuUsage(before);
     row[`${contender} µs/req`] = Math.round((cpu.user + cpu.system) / requests);
     row[`${contender} wall µs`] = Math.round(((performance.now() - started) * 1000) / requests);

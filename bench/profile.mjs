@@ -14,7 +14,7 @@ import path from 'node:path';
 import { databaseUrl } from './lib/db.mjs';
 import { runLoad } from './lib/load.mjs';
 import { BENCH_DIR, checkRootInstall, startServer } from './lib/servers.mjs';
-import { buildRequests, CURSOR_QUERIES, graphqlBody, SUPPORTED } from './lib/workloads.mjs';
+import { authorizations, buildRequests, CURSOR_QUERIES, graphqlBody, SUPPORTED } from './lib/workloads.mjs';
 
 const [contender = 'graphql', workload = 'w1', seconds = '10'] = process.argv.slice(2);
 if (!SUPPORTED[contender]?.includes(workload)) {
@@ -30,7 +30,8 @@ const seedRun = spawnSync(process.execPath, ['--import', 'tsx', 'seed.mjs', '--j
 });
 if (seedRun.status !== 0) process.exit(1);
 const seed = JSON.parse(/** @type {string} */ (seedRun.stdout.trim().split('\n').at(-1)));
-const authorization = `Basic ${Buffer.from(`${seed.accountSid}:${seed.authToken}`).toString('base64')}`;
+const auths = authorizations(seed);
+const authorization = auths[0];
 
 const kind = contender === 'graphql' || contender === 'rest' ? 'gateway' : contender;
 const dir = path.join(BENCH_DIR, '.profiles');
@@ -50,8 +51,8 @@ try {
     cursors[isOurs ? 'graphql' : 'postgraphile'] = edges.find((e) => e.node.sid === seed.deepAfterSid)?.cursor;
   }
   const request = buildRequests(seed, cursors, authorization)[contender][workload];
-  await runLoad({ base: server.base, request, connections: 10, duration: 2 });
-  const { latencies, elapsed } = await runLoad({ base: server.base, request, connections: 10, duration: Number(seconds) });
+  await runLoad({ base: server.base, request, auths, connections: 10, duration: 2 });
+  const { latencies, elapsed } = await runLoad({ base: server.base, request, auths, connections: 10, duration: Number(seconds) });
   process.stderr.write(`${contender} ${workload}: ${(latencies.length / elapsed).toFixed(0)} req/s under the profiler\n`);
 } finally {
   await server.stop();

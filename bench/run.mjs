@@ -15,6 +15,7 @@ import { backendsCpuDelta, machineInfo, postgresBackendsCpu, postgresServerCpu, 
 import { BENCH_DIR, checkRootInstall, ROOT_DIR, startServer, stopAll } from './lib/servers.mjs';
 import { classify, SqlCountingProxy } from './lib/sql-proxy.mjs';
 import {
+  authorizations,
   buildRequests,
   CONTENDERS,
   CURSOR_QUERIES,
@@ -92,7 +93,8 @@ async function main() {
   const seed = await runSeed(url, sizeArgs(config.bindings, config.users));
   const params = seed;
   const plan = planDataset({ bindings: config.bindings, users: config.users, services: 20 });
-  const authorization = `Basic ${Buffer.from(`${seed.accountSid}:${seed.authToken}`).toString('base64')}`;
+  const auths = authorizations(seed);
+  const authorization = auths[0];
   const expected = await withPg(url, (client) => expectedAnswers(client, params));
   const serverKinds = [...new Set(config.contenders.map((c) => SERVER_OF[c]))];
 
@@ -127,7 +129,7 @@ async function main() {
       );
       for (const c of order) {
         if (correctness[`${c}.${w}`] !== 'ok') continue;
-        const m = await measure(servers[SERVER_OF[c]], requests[c][w], c, dbName);
+        const m = await measure(servers[SERVER_OF[c]], requests[c][w], auths, c, dbName);
         round.results[w][c] = m;
         log(
           `round ${r + 1} ${w} ${c.padEnd(12)} ${fmt(m.rps, 0).padStart(6)} req/s  p50 ${fmt(m.p50_ms, 2)} ms  p99 ${fmt(m.p99_ms, 2)} ms  cpu ${fmt(m.cpu_ms_per_req, 3)} ms/req  pg ${fmt(m.pg_cpu_ms_per_req, 3)} ms/req  errors ${m.errors + m.non2xx + m.mismatches}`,
@@ -307,11 +309,14 @@ async function countStatements(servers, requests, proxy) {
   return out;
 }
 
-/** One measured window: warm-up, then `duration` seconds of load with CPU and memory accounting. */
-async function measure(server, request, contender, dbName) {
+/**
+ * One measured window: warm-up, then `duration` seconds of load with CPU and
+ * memory accounting, spread over the load keys `auths`.
+ */
+async function measure(server, request, auths, contender, dbName) {
   const isGraphql = contender === 'graphql' || contender === 'postgraphile';
   const verify = isGraphql ? (body) => !body.includes('"errors"') : (body) => body.charCodeAt(0) === 123; // '{'
-  const load = (duration) => runLoad({ base: server.base, request, connections: config.connections, duration, verify });
+  const load = (duration) => runLoad({ base: server.base, request, auths, connections: config.connections, duration, verify });
   let warmErrors = 0;
   if (config.warmup > 0) {
     const warm = await load(config.warmup);
@@ -375,7 +380,8 @@ async function scaleProbe(url, dbName, mainSeed) {
   const probes = [];
   for (const size of sizes) {
     const { seed } = size;
-    const authorization = `Basic ${Buffer.from(`${seed.accountSid}:${seed.authToken}`).toString('base64')}`;
+    const auths = authorizations(seed);
+    const authorization = auths[0];
     const server = await startServer('gateway', size.dbUrl, { logName: `gateway-scale-${size.bindings}` });
     try {
       const requests = buildRequests(seed, await fetchCursors({ gateway: server }, seed, authorization), authorization);
@@ -393,8 +399,14 @@ async function scaleProbe(url, dbName, mainSeed) {
           row.results[`${c}.${w}`] = { error: verdict };
           continue;
         }
-        await runLoad({ base: server.base, request: requests[c][w], connections: 1, duration: 1 });
-        const { latencies, elapsed, result } = await runLoad({ base: server.base, request: requests[c][w], connections: 1, duration: config.scaleDuration });
+        await runLoad({ base: server.base, request: requests[c][w], auths, connections: 1, duration: 1 });
+        const { latencies, elapsed, result } = await runLoad({
+          base: server.base,
+          request: requests[c][w],
+          auths,
+          connections: 1,
+          duration: config.scaleDuration,
+        });
         const p = percentiles(latencies);
         row.results[`${c}.${w}`] = {
           p50_ms: round3(p.p50),

@@ -8,9 +8,10 @@
 // Idempotent: when the bench account already holds the expected number of
 // bindings nothing is loaded (`--force` rebuilds). Either way a fresh auth
 // token is issued for the bench account (only its hash is stored, so it
-// cannot be shown again later) and printed with the workloads' parameters.
+// cannot be shown again later) and printed with the workloads' parameters,
+// and so is a fresh set of LOAD_KEYS API keys the load is spread over.
 // With --json the last line of stdout is one JSON object:
-// {"accountSid","authToken", …parameters}.
+// {"accountSid","authToken", …parameters, "apiKeys":[{"sid","secret"}, …]}.
 
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
@@ -20,7 +21,8 @@ import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { migrate } from '../src/db/migrate.ts';
 import { pgSession } from '../src/db/sql-session.ts';
-import { hashSecret, newAuthToken } from '../src/security/secrets.ts';
+import { newSid } from '../src/domain/sids.ts';
+import { hashSecret, newApiKeySecret, newAuthToken } from '../src/security/secrets.ts';
 import { BINDING_COLUMNS, bindingCopyChunks, DEFAULT_SIZES, generateUsers, planDataset, USER_COLUMNS, userCopyChunks } from './lib/dataset.mjs';
 import { databaseName, databaseUrl } from './lib/db.mjs';
 import { workloadParams } from './lib/params.mjs';
@@ -37,6 +39,16 @@ const { values: args } = parseArgs({
 });
 
 const log = (msg) => process.stderr.write(`${msg}\n`);
+
+/**
+ * The gateway is measured with its default configuration, rate limit
+ * included, which counts requests per credential. Like the many dashboards
+ * and services of a real deployment, the load is spread over this many API
+ * keys, so that no key nears the default limit at the request rates `npm run
+ * bench` reaches; every key stays within the default credential cache.
+ */
+export const LOAD_KEYS = 1000;
+const LOAD_KEY_NAME = 'bench load key';
 
 async function main() {
   const url = databaseUrl();
@@ -79,11 +91,12 @@ async function main() {
     // A fresh token every run: the benchmark needs one, and only hashes are stored.
     const authToken = newAuthToken();
     await client.query('UPDATE accounts SET auth_token_hash = $2, date_updated = now() WHERE sid = $1', [plan.account.sid, hashSecret(authToken)]);
+    const apiKeys = await issueLoadKeys(client, plan.account.sid);
     const params = await workloadParams(client, plan);
     const seconds = (Date.now() - started) / 1000;
     // params.accountSid is plan.account.sid; it stays the first key of the JSON line.
     const { accountSid, ...workload } = params;
-    const summary = { accountSid, authToken, dataset: plan.label, loaded, seconds, ...workload };
+    const summary = { accountSid, authToken, dataset: plan.label, loaded, seconds, ...workload, apiKeys };
     if (args.json) {
       process.stdout.write(`${JSON.stringify(summary)}\n`);
     } else {
@@ -93,6 +106,7 @@ async function main() {
           `Bench data set ${plan.label} in ${databaseName(url)} (${loaded ? `loaded in ${seconds.toFixed(1)} s` : 'already there'})`,
           `  AccountSid   ${plan.account.sid}`,
           `  AuthToken    ${authToken}   (new for this run; only its hash is stored)`,
+          `  API keys     ${apiKeys.length} issued for the load, e.g. ${apiKeys[0]?.sid}:${apiKeys[0]?.secret}`,
           `  Largest service ${params.serviceSid}: ${params.serviceBindings.toLocaleString('en-US')} bindings`,
           `  W3 identity  ${params.identity} (${params.identityBindings} bindings)`,
           `  W5 binding   ${params.bindingSid}`,
@@ -105,6 +119,25 @@ async function main() {
   } finally {
     await client.end();
   }
+}
+
+/** Replaces the previous run's load keys with LOAD_KEYS fresh ones; returns their secrets. */
+async function issueLoadKeys(client, accountSid) {
+  const keys = Array.from({ length: LOAD_KEYS }, () => ({ sid: newSid('SK'), secret: newApiKeySecret() }));
+  await client.query('BEGIN');
+  try {
+    await client.query('DELETE FROM api_keys WHERE account_sid = $1 AND friendly_name = $2', [accountSid, LOAD_KEY_NAME]);
+    await client.query(
+      `INSERT INTO api_keys (sid, account_sid, friendly_name, secret_hash, date_created, date_updated)
+       SELECT sid, $1, $2, hash, now(), now() FROM unnest($3::text[], $4::text[]) AS k(sid, hash)`,
+      [accountSid, LOAD_KEY_NAME, keys.map((k) => k.sid), keys.map((k) => hashSecret(k.secret))],
+    );
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  }
+  return keys;
 }
 
 /** Deletes a previous bench account of this size (if any) and loads the data set, in one transaction. */

@@ -4,16 +4,19 @@
 // percentiles are not rounded to whole milliseconds.
 
 import autocannon from 'autocannon';
+import { perCredential } from './workloads.mjs';
 
 /**
  * Runs autocannon against `base` with `request` ({ method, path, headers, body })
- * for `duration` seconds over `connections` connections. `verify(body)` is
- * called on every response body (false counts as a mismatch).
+ * for `duration` seconds over `connections` connections; with `auths`, every
+ * connection cycles through the request sent with each of those authorization
+ * headers in turn. `verify(body)` is called on every response body (false
+ * counts as a mismatch).
  *
- * @param {{ base: string, request: import('./workloads.mjs').BenchRequest, connections: number, duration: number, verify?: (body: string) => boolean }} options
+ * @param {{ base: string, request: import('./workloads.mjs').BenchRequest, auths?: string[], connections: number, duration: number, verify?: (body: string) => boolean }} options
  * @returns {Promise<{ result: autocannon.Result, latencies: Float64Array, elapsed: number }>}
  */
-export function runLoad({ base, request, connections, duration, verify }) {
+export function runLoad({ base, request, auths, connections, duration, verify }) {
   return new Promise((resolve, reject) => {
     let latencies = new Float64Array(1 << 16);
     let n = 0;
@@ -24,6 +27,7 @@ export function runLoad({ base, request, connections, duration, verify }) {
         method: request.method,
         headers: request.headers,
         body: request.body,
+        ...(auths && auths.length > 1 ? { requests: perCredential(request, auths) } : {}),
         connections,
         duration,
         timeout: 10,

@@ -16,6 +16,34 @@ export const LOG_DIR = path.join(BENCH_DIR, '.logs');
 
 const running = new Set();
 
+/** The gateway's settings (README, "Configuration"), but DATABASE_URL, PORT and HOST. */
+const GATEWAY_SETTINGS = [
+  'DATA_DIR',
+  'DB_CONNECT_TIMEOUT_SECONDS',
+  'DB_STATEMENT_TIMEOUT_MS',
+  'EVENTS_MAX_SUBSCRIPTIONS_PER_CREDENTIAL',
+  'EVENTS_QUEUE_SIZE',
+  'GRAPHQL_INTROSPECTION',
+  'GRAPHQL_MAX_ALIASES',
+  'GRAPHQL_MAX_COST',
+  'GRAPHQL_MAX_DEPTH',
+  'GRAPHQL_MAX_TOKENS',
+  'LOG_LEVEL',
+  'MAX_BODY_BYTES',
+  'METRICS_TOKEN',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_SDK_DISABLED',
+  'OTEL_SERVICE_NAME',
+  'PGOPTIONS',
+  'PUBLIC_URL',
+  'RATE_LIMIT_REQUESTS',
+  'RATE_LIMIT_WINDOW_SECONDS',
+  'REDIS_URL',
+  'SHUTDOWN_TIMEOUT_SECONDS',
+  'WORKERS',
+];
+
 /** @returns {Promise<number>} */
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -58,14 +86,11 @@ export async function startServer(kind, databaseUrl, { logName = kind, nodeArgs 
   if (kind === 'gateway') {
     cwd = ROOT_DIR;
     args = [...nodeArgs, 'dist/bin/main.js'];
-    Object.assign(env, {
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_REQUESTS: '0',
-      GRAPHQL_MAX_COST: '1000000',
-      NODE_ENV: 'production',
-      ...extraEnv,
-    });
-    delete env.REDIS_URL;
+    // Measured as deployed with its defaults (issue 15 rules out anything
+    // else): none of its settings is inherited from the caller's environment.
+    // Only NODE_ENV=production is set, as for every contender.
+    for (const name of GATEWAY_SETTINGS) delete env[name];
+    Object.assign(env, { NODE_ENV: 'production', DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', ...extraEnv });
   } else if (kind === 'postgraphile') {
     cwd = BENCH_DIR;
     args = [...nodeArgs, '--import', './polyfill.mjs', 'servers/postgraphile.mjs'];
@@ -109,9 +134,12 @@ export async function startServer(kind, databaseUrl, { logName = kind, nodeArgs 
       throw new Error(`${kind} exited during start-up (${child.exitCode ?? child.signalCode}); see ${logFile}`);
     }
     try {
-      const res = await fetch(`${server.base}${kind === 'raw' ? '/w0' : '/graphql'}`, { method: 'GET', signal: AbortSignal.timeout(2_000) });
+      // The gateway listens before it is ready (it answers 503 until then): wait for its readiness.
+      const probe = kind === 'gateway' ? '/readyz' : kind === 'raw' ? '/w0' : '/graphql';
+      const res = await fetch(`${server.base}${probe}`, { method: 'GET', signal: AbortSignal.timeout(2_000) });
       await res.arrayBuffer();
-      return server;
+      if (kind !== 'gateway' || res.ok) return server;
+      throw new Error(`not ready (${res.status})`);
     } catch {
       if (Date.now() > deadline) {
         await server.stop();

@@ -95,6 +95,29 @@ export const CURSOR_QUERIES = {
 
 /** @typedef {{ method: 'GET' | 'POST', path: string, headers?: Record<string, string>, body?: string }} BenchRequest */
 
+/**
+ * Basic authorization headers, one per load API key the seed issued (the
+ * account's auth token when it issued none): see LOAD_KEYS in seed.mjs.
+ *
+ * @param {{ accountSid: string, authToken: string, apiKeys?: { sid: string, secret: string }[] }} seed
+ */
+export function authorizations(seed) {
+  const basic = (user, secret) => `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
+  return seed.apiKeys?.length ? seed.apiKeys.map((k) => basic(k.sid, k.secret)) : [basic(seed.accountSid, seed.authToken)];
+}
+
+/**
+ * `request` once per authorization header, for a load generator to cycle
+ * through. Every contender gets the same bytes (those without auth ignore it).
+ *
+ * @param {BenchRequest} request
+ * @param {string[]} auths
+ * @returns {BenchRequest[]}
+ */
+export function perCredential(request, auths) {
+  return auths.map((authorization) => ({ ...request, headers: { ...request.headers, authorization } }));
+}
+
 export function graphqlBody(query, variables) {
   return JSON.stringify({ query, variables });
 }
