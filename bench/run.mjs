@@ -23,6 +23,7 @@ import {
   expectedAnswers,
   graphqlBody,
   normalize,
+  PGL_CONTENDERS,
   SUPPORTED,
   WORKLOADS,
 } from './lib/workloads.mjs';
@@ -77,7 +78,7 @@ const round2 = (x) => (x === null || x === undefined || Number.isNaN(x) ? null :
 const round3 = (x) => (x === null || x === undefined || Number.isNaN(x) ? null : Math.round(x * 1000) / 1000);
 
 /** The server process behind each contender (REST and GraphQL share the gateway). */
-const SERVER_OF = { graphql: 'gateway', rest: 'gateway', postgraphile: 'postgraphile', raw: 'raw' };
+const SERVER_OF = { graphql: 'gateway', rest: 'gateway', postgraphile: 'postgraphile', postgraphile_rls: 'postgraphile_rls', raw: 'raw' };
 
 async function main() {
   const startedAt = Date.now();
@@ -130,7 +131,7 @@ async function main() {
         const m = await measure(servers[SERVER_OF[c]], requests[c][w], c, dbName);
         round.results[w][c] = m;
         log(
-          `round ${r + 1} ${w} ${c.padEnd(12)} ${fmt(m.rps, 0).padStart(6)} req/s  p50 ${fmt(m.p50_ms, 2)} ms  p99 ${fmt(m.p99_ms, 2)} ms  cpu ${fmt(m.cpu_ms_per_req, 3)} ms/req  pg ${fmt(m.pg_cpu_ms_per_req, 3)} ms/req  errors ${m.errors + m.non2xx + m.mismatches}`,
+          `round ${r + 1} ${w} ${c.padEnd(16)} ${fmt(m.rps, 0).padStart(6)} req/s  p50 ${fmt(m.p50_ms, 2)} ms  p99 ${fmt(m.p99_ms, 2)} ms  cpu ${fmt(m.cpu_ms_per_req, 3)} ms/req  pg ${fmt(m.pg_cpu_ms_per_req, 3)} ms/req  errors ${m.errors + m.non2xx + m.mismatches}`,
         );
       }
     }
@@ -248,9 +249,10 @@ async function fetchCursors(servers, params, authorization) {
     const json = await ask(servers.gateway, CURSOR_QUERIES.graphql);
     cursors.graphql = json.data.service.bindings.edges.find((e) => e.node.sid === params.deepAfterSid)?.cursor;
   }
-  if (servers.postgraphile) {
-    const json = await ask(servers.postgraphile, CURSOR_QUERIES.postgraphile);
-    cursors.postgraphile = json.data.serviceBySid.bindingsByServiceSidAndAccountSid.edges.find((e) => e.node.sid === params.deepAfterSid)?.cursor;
+  for (const kind of PGL_CONTENDERS) {
+    if (!servers[kind]) continue;
+    const json = await ask(servers[kind], CURSOR_QUERIES.postgraphile);
+    cursors[kind] = json.data.serviceBySid.bindingsByServiceSidAndAccountSid.edges.find((e) => e.node.sid === params.deepAfterSid)?.cursor;
   }
   return cursors;
 }
@@ -309,7 +311,7 @@ async function countStatements(servers, requests, proxy) {
 
 /** One measured window: warm-up, then `duration` seconds of load with CPU and memory accounting. */
 async function measure(server, request, contender, dbName) {
-  const isGraphql = contender === 'graphql' || contender === 'postgraphile';
+  const isGraphql = contender === 'graphql' || PGL_CONTENDERS.includes(contender);
   const verify = isGraphql ? (body) => !body.includes('"errors"') : (body) => body.charCodeAt(0) === 123; // '{'
   const load = (duration) => runLoad({ base: server.base, request, connections: config.connections, duration, verify });
   let warmErrors = 0;

@@ -43,7 +43,8 @@ export function checkRootInstall() {
 
 /**
  * Starts one contender server: 'gateway' (serves both GraphQL and REST),
- * 'postgraphile' or 'raw'. Resolves once it answers HTTP.
+ * 'postgraphile', 'postgraphile_rls' (the same file with PGL_AUTH=rls: Basic
+ * auth and row-level security) or 'raw'. Resolves once it answers HTTP.
  *
  * @param {string} kind
  * @param {string} databaseUrl
@@ -66,10 +67,12 @@ export async function startServer(kind, databaseUrl, { logName = kind, nodeArgs 
       ...extraEnv,
     });
     delete env.REDIS_URL;
-  } else if (kind === 'postgraphile') {
+  } else if (kind === 'postgraphile' || kind === 'postgraphile_rls') {
     cwd = BENCH_DIR;
     args = [...nodeArgs, '--import', './polyfill.mjs', 'servers/postgraphile.mjs'];
     env.NODE_ENV = 'production';
+    if (kind === 'postgraphile_rls') env.PGL_AUTH = 'rls';
+    else delete env.PGL_AUTH;
   } else if (kind === 'raw') {
     cwd = BENCH_DIR;
     args = [...nodeArgs, 'servers/raw.mjs'];
