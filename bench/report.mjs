@@ -3,7 +3,8 @@
 // RESULTS.md rendering. `npm --prefix bench run report` re-renders RESULTS.md
 // from results/latest.json.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const median = (xs) => {
@@ -234,6 +235,7 @@ export function renderMarkdown(r) {
     L.push('');
     L.push(`### ${w.toUpperCase()}: ${r.workloads[w]}`);
     L.push('');
+    if (Object.keys(r.summary[w] ?? {}).length) L.push(`![${w.toUpperCase()}](results/${w}.svg)`, '');
     L.push('| Contender | req/s (min–max) | p50 ms | p99 ms | server CPU ms/req | PG CPU ms/req | peak RSS MB | SQL/req | errors + non-2xx |');
     L.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const [c, s] of Object.entries(r.summary[w] ?? {})) {
@@ -425,11 +427,61 @@ function changesSection() {
   }
 }
 
+const COLORS = { graphql: '#e535ab', rest: '#f08c2e', postgraphile: '#3a7bd5', postgraphile_rls: '#1b3f73', raw: '#7f8c8d' };
+const xml = (x) => String(x).replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch] ?? ch);
+
+/**
+ * One workload's req/s per contender as a plain SVG bar chart: median bars,
+ * min–max whiskers when there was more than one round, values as labels.
+ */
+export function chartSvg(r, w) {
+  const rows = Object.entries(r.summary[w] ?? {}).filter(([, s]) => s.rps?.median);
+  const width = 860;
+  const left = 150;
+  const right = 110;
+  const top = 52;
+  const barH = 26;
+  const gap = 12;
+  const height = top + rows.length * (barH + gap) + 28;
+  const max = Math.max(1, ...rows.map(([, s]) => s.rps.max ?? s.rps.median));
+  const x = (v) => left + ((width - left - right) * v) / max;
+  const out = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="13">`,
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text x="12" y="22" font-size="15" font-weight="600">${xml(`${w.toUpperCase()}: ${r.workloads[w] ?? ''}`.slice(0, 110))}</text>`,
+    `<text x="12" y="40" fill="#555">req/s, median of ${r.rounds} round${r.rounds === 1 ? '' : 's'}${r.rounds > 1 ? ' (line: min–max)' : ''}; higher is better</text>`,
+    `<line x1="${left}" y1="${top - 4}" x2="${left}" y2="${height - 24}" stroke="#999"/>`,
+  ];
+  rows.forEach(([c, s], i) => {
+    const y = top + i * (barH + gap);
+    const mid = y + barH / 2;
+    out.push(`<text x="${left - 8}" y="${mid + 4}" text-anchor="end">${xml(c)}</text>`);
+    out.push(`<rect x="${left}" y="${y}" width="${(x(s.rps.median) - left).toFixed(1)}" height="${barH}" fill="${COLORS[c] ?? '#444'}"/>`);
+    if (r.rounds > 1 && s.rps.min !== s.rps.max) {
+      out.push(`<line x1="${x(s.rps.min).toFixed(1)}" y1="${mid}" x2="${x(s.rps.max).toFixed(1)}" y2="${mid}" stroke="#222" stroke-width="1.5"/>`);
+    }
+    out.push(`<text x="${(x(s.rps.max ?? s.rps.median) + 6).toFixed(1)}" y="${mid + 4}">${num(s.rps.median)}</text>`);
+  });
+  out.push(`<text x="${left}" y="${height - 8}" fill="#555">0</text>`);
+  out.push('</svg>');
+  return `${out.join('\n')}\n`;
+}
+
+/** results/latest.json, RESULTS.md and one results/wN.svg per measured workload, under `outDir`. */
+export function writeReport(results, outDir) {
+  mkdirSync(path.join(outDir, 'results'), { recursive: true });
+  writeFileSync(path.join(outDir, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  for (const w of Object.keys(results.workloads)) {
+    if (Object.keys(results.summary[w] ?? {}).length) writeFileSync(path.join(outDir, 'results', `${w}.svg`), chartSvg(results, w));
+  }
+  writeFileSync(path.join(outDir, 'RESULTS.md'), renderMarkdown(results));
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const dir = fileURLToPath(new URL('.', import.meta.url));
-  const results = JSON.parse(readFileSync(`${dir}results/latest.json`, 'utf8'));
+  // BENCH_OUT as for `npm run bench`: relative to this folder, default this folder.
+  const outDir = path.resolve(fileURLToPath(new URL('.', import.meta.url)), process.env.BENCH_OUT ?? '.');
+  const results = JSON.parse(readFileSync(path.join(outDir, 'results', 'latest.json'), 'utf8'));
   Object.assign(results, summarize(results));
-  writeFileSync(`${dir}results/latest.json`, `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(`${dir}RESULTS.md`, renderMarkdown(results));
-  process.stderr.write('RESULTS.md re-rendered from results/latest.json\n');
+  writeReport(results, outDir);
+  process.stderr.write(`RESULTS.md, results/latest.json and the charts re-rendered in ${outDir}\n`);
 }

@@ -5,7 +5,6 @@
 // results/latest.json and RESULTS.md. See README.md for what is measured how.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { planDataset } from './lib/dataset.mjs';
@@ -27,7 +26,7 @@ import {
   SUPPORTED,
   WORKLOADS,
 } from './lib/workloads.mjs';
-import { renderMarkdown, summarize } from './report.mjs';
+import { summarize, writeReport } from './report.mjs';
 
 const env = process.env;
 const num = (name, fallback) => {
@@ -168,9 +167,7 @@ async function main() {
     scale,
   };
   Object.assign(results, summarize(results));
-  mkdirSync(path.join(config.outDir, 'results'), { recursive: true });
-  writeFileSync(path.join(config.outDir, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(path.join(config.outDir, 'RESULTS.md'), renderMarkdown(results));
+  writeReport(results, config.outDir);
   log(`wrote ${path.relative(process.cwd(), path.join(config.outDir, 'RESULTS.md'))} and results/latest.json in ${results.runtime_seconds} s`);
   const failures = Object.entries(correctness).filter(([, v]) => v !== 'ok');
   if (failures.length) {
