@@ -5,7 +5,6 @@
 // results/latest.json and RESULTS.md. See README.md for what is measured how.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { planDataset } from './lib/dataset.mjs';
@@ -24,10 +23,11 @@ import {
   expectedAnswers,
   graphqlBody,
   normalize,
+  PGL_CONTENDERS,
   SUPPORTED,
   WORKLOADS,
 } from './lib/workloads.mjs';
-import { renderMarkdown, summarize } from './report.mjs';
+import { summarize, writeReport } from './report.mjs';
 
 const env = process.env;
 const num = (name, fallback) => {
@@ -78,7 +78,7 @@ const round2 = (x) => (x === null || x === undefined || Number.isNaN(x) ? null :
 const round3 = (x) => (x === null || x === undefined || Number.isNaN(x) ? null : Math.round(x * 1000) / 1000);
 
 /** The server process behind each contender (REST and GraphQL share the gateway). */
-const SERVER_OF = { graphql: 'gateway', rest: 'gateway', postgraphile: 'postgraphile', raw: 'raw' };
+const SERVER_OF = { graphql: 'gateway', rest: 'gateway', postgraphile: 'postgraphile', postgraphile_rls: 'postgraphile_rls', raw: 'raw' };
 
 async function main() {
   const startedAt = Date.now();
@@ -132,7 +132,7 @@ async function main() {
         const m = await measure(servers[SERVER_OF[c]], requests[c][w], auths, c, dbName);
         round.results[w][c] = m;
         log(
-          `round ${r + 1} ${w} ${c.padEnd(12)} ${fmt(m.rps, 0).padStart(6)} req/s  p50 ${fmt(m.p50_ms, 2)} ms  p99 ${fmt(m.p99_ms, 2)} ms  cpu ${fmt(m.cpu_ms_per_req, 3)} ms/req  pg ${fmt(m.pg_cpu_ms_per_req, 3)} ms/req  errors ${m.errors + m.non2xx + m.mismatches}`,
+          `round ${r + 1} ${w} ${c.padEnd(16)} ${fmt(m.rps, 0).padStart(6)} req/s  p50 ${fmt(m.p50_ms, 2)} ms  p99 ${fmt(m.p99_ms, 2)} ms  cpu ${fmt(m.cpu_ms_per_req, 3)} ms/req  pg ${fmt(m.pg_cpu_ms_per_req, 3)} ms/req  errors ${m.errors + m.non2xx + m.mismatches}`,
         );
       }
     }
@@ -169,9 +169,7 @@ async function main() {
     scale,
   };
   Object.assign(results, summarize(results));
-  mkdirSync(path.join(config.outDir, 'results'), { recursive: true });
-  writeFileSync(path.join(config.outDir, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(path.join(config.outDir, 'RESULTS.md'), renderMarkdown(results));
+  writeReport(results, config.outDir);
   log(`wrote ${path.relative(process.cwd(), path.join(config.outDir, 'RESULTS.md'))} and results/latest.json in ${results.runtime_seconds} s`);
   const failures = Object.entries(correctness).filter(([, v]) => v !== 'ok');
   if (failures.length) {
@@ -250,9 +248,10 @@ async function fetchCursors(servers, params, authorization) {
     const json = await ask(servers.gateway, CURSOR_QUERIES.graphql);
     cursors.graphql = json.data.service.bindings.edges.find((e) => e.node.sid === params.deepAfterSid)?.cursor;
   }
-  if (servers.postgraphile) {
-    const json = await ask(servers.postgraphile, CURSOR_QUERIES.postgraphile);
-    cursors.postgraphile = json.data.serviceBySid.bindingsByServiceSidAndAccountSid.edges.find((e) => e.node.sid === params.deepAfterSid)?.cursor;
+  for (const kind of PGL_CONTENDERS) {
+    if (!servers[kind]) continue;
+    const json = await ask(servers[kind], CURSOR_QUERIES.postgraphile);
+    cursors[kind] = json.data.serviceBySid.bindingsByServiceSidAndAccountSid.edges.find((e) => e.node.sid === params.deepAfterSid)?.cursor;
   }
   return cursors;
 }
@@ -314,7 +313,7 @@ async function countStatements(servers, requests, proxy) {
  * memory accounting, spread over the load keys `auths`.
  */
 async function measure(server, request, auths, contender, dbName) {
-  const isGraphql = contender === 'graphql' || contender === 'postgraphile';
+  const isGraphql = contender === 'graphql' || PGL_CONTENDERS.includes(contender);
   const verify = isGraphql ? (body) => !body.includes('"errors"') : (body) => body.charCodeAt(0) === 123; // '{'
   const load = (duration) => runLoad({ base: server.base, request, auths, connections: config.connections, duration, verify });
   let warmErrors = 0;

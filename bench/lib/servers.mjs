@@ -71,7 +71,8 @@ export function checkRootInstall() {
 
 /**
  * Starts one contender server: 'gateway' (serves both GraphQL and REST),
- * 'postgraphile' or 'raw'. Resolves once it answers HTTP.
+ * 'postgraphile', 'postgraphile_rls' (the same file with PGL_AUTH=rls: Basic
+ * auth and row-level security) or 'raw'. Resolves once it answers HTTP.
  *
  * @param {string} kind
  * @param {string} databaseUrl
@@ -91,10 +92,12 @@ export async function startServer(kind, databaseUrl, { logName = kind, nodeArgs 
     // Only NODE_ENV=production is set, as for every contender.
     for (const name of GATEWAY_SETTINGS) delete env[name];
     Object.assign(env, { NODE_ENV: 'production', DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', ...extraEnv });
-  } else if (kind === 'postgraphile') {
+  } else if (kind === 'postgraphile' || kind === 'postgraphile_rls') {
     cwd = BENCH_DIR;
     args = [...nodeArgs, '--import', './polyfill.mjs', 'servers/postgraphile.mjs'];
     env.NODE_ENV = 'production';
+    if (kind === 'postgraphile_rls') env.PGL_AUTH = 'rls';
+    else delete env.PGL_AUTH;
   } else if (kind === 'raw') {
     cwd = BENCH_DIR;
     args = [...nodeArgs, 'servers/raw.mjs'];

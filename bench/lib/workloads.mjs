@@ -20,6 +20,7 @@ export const CONTENDERS = {
   graphql: 'this gateway, GraphQL (POST /graphql)',
   rest: 'this gateway, Twilio REST shim (GET /v2/…)',
   postgraphile: 'PostGraphile 5.1.5 (amber preset + connection filter + pg-aggregates), grafserv on node:http, no auth',
+  postgraphile_rls: 'the same PostGraphile as deployed: HTTP Basic auth (cached 60 s) and row-level security on account_sid',
   raw: 'node:http + pg, one prepared statement per workload, no auth',
 };
 
@@ -28,6 +29,7 @@ export const SUPPORTED = {
   graphql: ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8'],
   rest: ['w1', 'w2', 'w3', 'w4', 'w5'],
   postgraphile: ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8'],
+  postgraphile_rls: ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8'],
   raw: ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8'],
 };
 
@@ -92,6 +94,8 @@ export const CURSOR_QUERIES = {
   graphql: `query Deep($service: String!) { service(sid: $service) { bindings(last: 101) { edges { cursor node { sid } } } } }`,
   postgraphile: `query Deep($service: String!) { serviceBySid(sid: $service) { ${PGL_LIST}(last: 101, orderBy: PRIMARY_KEY_ASC) { edges { cursor node { sid } } } } }`,
 };
+/** Contenders that speak PostGraphile's schema (the deployed one sends the same documents, authenticated). */
+export const PGL_CONTENDERS = ['postgraphile', 'postgraphile_rls'];
 
 /** @typedef {{ method: 'GET' | 'POST', path: string, headers?: Record<string, string>, body?: string }} BenchRequest */
 
@@ -141,7 +145,8 @@ export function buildRequests(params, cursors, authorization) {
   const svc = { service: s };
   const rest = `/v2/Services/${s}/Bindings`;
   const q = (o) => new URLSearchParams(o).toString();
-  return {
+  /** @type {Record<string, Record<string, BenchRequest>>} */
+  const requests = {
     graphql: {
       w1: gql(OURS.w1, svc),
       w2: gql(OURS.w2, { ...svc, after: cursors.graphql }),
@@ -184,6 +189,9 @@ export function buildRequests(params, cursors, authorization) {
       w8: get(`/w8?${q({ ...svc, ...W8_WINDOW })}`),
     },
   };
+  // The deployed PostGraphile: the same documents and Authorization header, W2 with its own cursor.
+  requests.postgraphile_rls = { ...requests.postgraphile, w2: gql(PGL.w2, { ...svc, after: cursors.postgraphile_rls }) };
+  return requests;
 }
 
 const pageOf = (conn) => ({ sids: conn.nodes.map((n) => n.sid), hasNextPage: conn.pageInfo.hasNextPage });
@@ -216,7 +224,7 @@ export function normalize(contender, workload, json) {
     if (workload === 'w7') return { count: data.service.bindings.totalCount };
     return pageOf(data.service.bindings);
   }
-  // postgraphile
+  // postgraphile, postgraphile_rls
   if (workload === 'w5') return { sids: [data.bindingBySid.sid] };
   if (workload === 'w6') {
     const users = data.serviceBySid.usersByServiceSid;
@@ -239,7 +247,7 @@ const rankedPairs = (pairs) => pairs.filter(([, n]) => n > 0).sort(([a, x], [b, 
  * reads its own clock, so a binding can cross a cutoff between two answers.
  */
 function statsOf(contender, data) {
-  if (contender === 'postgraphile') {
+  if (PGL_CONTENDERS.includes(contender)) {
     const s = data.serviceBySid;
     const groups = (g) => g.map((x) => [x.keys[0], Number(x.distinctCount.sid)]);
     const messageTypes = new Map();
