@@ -184,8 +184,11 @@ describe('GraphiQL in Chromium, offline', () => {
         const headers = page.getByRole('region', { name: 'Headers' }).locator('.graphiql-editor:not(.hidden)');
         await expect.poll(() => editorText(headers)).toBe(squeeze(DEFAULT_HEADERS));
         await pasteInto(page, headers, JSON.stringify({ Authorization: authorization }));
-        const subscription = `subscription { bindingEvents(serviceSid: "${serviceSid}") { kind binding { sid } } }`;
+        const subscription = `subscription WatchBindings { bindingEvents(serviceSid: "${serviceSid}") { kind binding { sid } } }`;
         await pasteInto(page, page.getByRole('region', { name: 'Operation Editor' }), subscription);
+        // The editor shows the text before GraphiQL's state holds it (Execute would
+        // still run the previous query): the tab takes the operation's name then.
+        await expect.poll(() => page.getByRole('button', { name: 'WatchBindings', exact: true }).count(), { timeout: 30_000 }).toBe(1);
         // GraphiQL sends a subscription as GET with Accept: text/event-stream; its
         // answer's headers arrive once the gateway holds the subscription (on
         // PostgreSQL after its listening connection is set up: slow on a loaded machine).
