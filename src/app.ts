@@ -5,6 +5,7 @@ import type { DataContext } from './domain/data-context.js';
 import { CursorCodec } from './domain/paging.js';
 import { BindingEventHub } from './events/hub.js';
 import { createGraphQLDoor } from './graphql/http/door.js';
+import type { GraphQLExecutor } from './graphql/http/jit.js';
 import { operationLabelOf } from './graphql/http/metrics-plugin.js';
 import { GRAPHQL_PATH } from './graphql/http/yoga.js';
 import { DEFAULT_LIMITS, DEFAULT_RATE_LIMIT, type Limits } from './platform/config.js';
@@ -53,6 +54,8 @@ export interface AppOptions {
   readAhead?: boolean;
   /** METRICS_TOKEN: `/metrics` answers `Authorization: Bearer <token>`; metrics are off (not recorded, 404) when unset. */
   metricsToken?: string | undefined;
+  /** GRAPHQL_EXECUTOR (default jit). */
+  graphqlExecutor?: GraphQLExecutor;
 }
 
 /**
@@ -75,7 +78,7 @@ export async function createApp(db: Database, logger: Logger, options: AppOption
     queueSize: limits.eventsQueueSize,
   });
   const doors: FrontDoor[] = [
-    createGraphQLDoor({ data, events, logger, failures, limits, readAhead: options.readAhead }),
+    createGraphQLDoor({ data, events, logger, failures, limits, readAhead: options.readAhead, executor: options.graphqlExecutor }),
     createRestShim({ data, logger, failures, publicUrl: options.publicUrl }),
   ];
   const stopListening = await listenForCredentialChanges(db, credentials, events, logger);

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       dbConnectTimeoutSeconds: 60,
       metricsToken: undefined,
       workers: 1,
+      graphqlExecutor: 'jit',
     });
   });
 
@@ -37,8 +38,15 @@ describe('loadConfig', () => {
       DB_CONNECT_TIMEOUT_SECONDS: '0',
       METRICS_TOKEN: 'a-long-enough-metrics-token',
       WORKERS: '4',
+      GRAPHQL_EXECUTOR: 'graphql-js',
     });
-    expect(config).toMatchObject({ shutdownTimeoutSeconds: 3, dbConnectTimeoutSeconds: 0, metricsToken: 'a-long-enough-metrics-token', workers: 4 });
+    expect(config).toMatchObject({
+      shutdownTimeoutSeconds: 3,
+      dbConnectTimeoutSeconds: 0,
+      metricsToken: 'a-long-enough-metrics-token',
+      workers: 4,
+      graphqlExecutor: 'graphql-js',
+    });
     expect(configError({ WORKERS: '2' }).message).toMatch(/WORKERS above 1 needs DATABASE_URL/);
     expect(configError({ WORKERS: '0' }).message).toMatch(/WORKERS must be an integer from 1/);
     expect(configError({ METRICS_TOKEN: 'short' }).message).toMatch(/METRICS_TOKEN must be at least 16/);
@@ -130,6 +138,7 @@ describe('loadConfig', () => {
     ['RATE_LIMIT_REQUESTS', '1e3'],
     ['EVENTS_MAX_SUBSCRIPTIONS_PER_CREDENTIAL', 'many'],
     ['EVENTS_QUEUE_SIZE', '0'],
+    ['GRAPHQL_EXECUTOR', 'fast'],
     ['RATE_LIMIT_WINDOW_SECONDS', '0'],
     ['REDIS_URL', 'http://127.0.0.1:6379'],
     ['PUBLIC_URL', 'ftp://chat.example.com'],

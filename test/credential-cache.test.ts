@@ -136,7 +136,8 @@ describe(`the gateway's credential cache (${backend})`, () => {
   let other: Database;
 
   beforeAll(async () => {
-    t = await startTestApp({ seed: 'credential-cache' });
+    // One app: the suite counts the connections listening for credential changes.
+    t = await startTestApp({ seed: 'credential-cache', differential: false });
     other = TEST_DATABASE_URL ? await openDatabase({ databaseUrl: TEST_DATABASE_URL, schema: t.db.schema! }) : t.db;
   });
 

@@ -74,7 +74,13 @@ async function serveGateway(config: Config, logger: Logger): Promise<number> {
       }
       const stopTracing = config.tracing ? startTracing({ serviceName: config.tracing.serviceName }) : async () => {};
       if (config.tracing) logger.info('tracing on', { endpoint: config.tracing.endpoint });
-      app = await createApp(db, logger, { publicUrl: config.publicUrl, limits: config.limits, rateLimit: config.rateLimit, metricsToken: config.metricsToken });
+      app = await createApp(db, logger, {
+        publicUrl: config.publicUrl,
+        limits: config.limits,
+        rateLimit: config.rateLimit,
+        metricsToken: config.metricsToken,
+        graphqlExecutor: config.graphqlExecutor,
+      });
       // `npm run cli` reaches the embedded database through this process from now on.
       serveAdminChannel(db, logger);
       // Prune jobs (pruneBindings, bindings:prune), including those a previous run left running.

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { GraphQLExecutor } from '../graphql/http/jit.js';
 import { OperatorError } from './operator-error.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -23,6 +24,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** Gateway processes sharing the port (node:cluster); 1 is a single process. */
   workers: number;
+  /** GRAPHQL_EXECUTOR: what runs queries (see src/graphql/http/jit.ts). */
+  graphqlExecutor: GraphQLExecutor;
   /**
    * OpenTelemetry traces: on when OTEL_EXPORTER_OTLP_ENDPOINT (or
    * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set, unless OTEL_SDK_DISABLED=true.
@@ -147,6 +150,11 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('WORKERS above 1 needs DATABASE_URL: the embedded database belongs to one process');
   }
 
+  const executorRaw = env.GRAPHQL_EXECUTOR?.trim() || 'jit';
+  if (executorRaw !== 'jit' && executorRaw !== 'graphql-js') {
+    throw new ConfigError(`GRAPHQL_EXECUTOR must be jit or graphql-js, got ${JSON.stringify(env.GRAPHQL_EXECUTOR)}`);
+  }
+
   return {
     port,
     host,
@@ -161,6 +169,7 @@ export function loadConfig(env: Env = process.env): Config {
     dbConnectTimeoutSeconds: readInt(env, 'DB_CONNECT_TIMEOUT_SECONDS', 0, 3_600, 60),
     metricsToken,
     workers,
+    graphqlExecutor: executorRaw,
   };
 }
 

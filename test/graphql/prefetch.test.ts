@@ -747,7 +747,8 @@ describe('totalCount after deletes', () => {
       graphqlDelete(targets[7]!),
       restDelete(targets[0]!),
     ];
-    const reads = Array.from({ length: 6 }, () => t.graphql(COUNT_DOCS.inline, { s: doomed.sid }));
+    // Straight to the app: a second executor's read meanwhile would rightly see other counts.
+    const reads = Array.from({ length: 6 }, () => postGraphQL(t.app, COUNT_DOCS.inline, { s: doomed.sid }, t.scenario.a.authorization));
     const [outcomes, answers] = await Promise.all([Promise.all(deletes), Promise.all(reads)]);
     expect(outcomes.filter((o) => o === 'deleted')).toHaveLength(10);
     const losers = outcomes.filter((o) => o !== 'deleted');

@@ -1,5 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
+import { Kind, parse, print } from 'graphql';
 import { type App, type AppOptions, createApp } from '../../src/app.js';
 import { createLogger, type Logger } from '../../src/platform/logger.js';
 import { openTestDatabase, type TestDatabase } from './db.js';
@@ -54,19 +55,44 @@ export type TestAppOptions = NonNullable<Parameters<typeof createScenario>[1]> &
   statementTimeoutMs?: number;
   /** Where the app logs; silent (or debug with TEST_LOG_LEVEL=debug) by default. */
   logger?: Logger;
+  /**
+   * Whether every query sent through `graphql`/`run`/`data` is also answered
+   * by a second app running the other executor (GRAPHQL_EXECUTOR), failing
+   * unless both answer the same bytes (default true). Off for suites whose
+   * answers change on their own between two requests (running jobs, streams).
+   */
+  differential?: boolean;
 };
 
 /** A migrated test database with the standard scenario, and the gateway app over it. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const { app: appOptions, statementTimeoutMs, logger, ...scenarioOptions } = options;
+  const { app: appOptions, statementTimeoutMs, logger, differential = true, ...scenarioOptions } = options;
   const queries: string[] = [];
-  const db = await openTestDatabase({ onQuery: (e) => queries.push(e.query), statementTimeoutMs });
+  // The mirror's statements are not the test's: they stay out of `queries`.
+  const mirroring = new AsyncLocalStorage<true>();
+  const db = await openTestDatabase({ onQuery: (e) => mirroring.getStore() || queries.push(e.query), statementTimeoutMs });
   const scenario = await createScenario(db.prisma, scenarioOptions);
   const app = await createApp(db, logger ?? createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent'), appOptions);
+  const mirror = differential
+    ? await createApp(db, createLogger('silent'), {
+        ...appOptions,
+        graphqlExecutor: appOptions?.graphqlExecutor === 'graphql-js' ? 'jit' : 'graphql-js',
+        rateLimit: { requests: 0 },
+      })
+    : undefined;
   queries.length = 0;
 
-  const graphql = <T>(query: string, variables: Record<string, unknown> = {}, authorization: string | null = scenario.a.authorization) =>
-    postGraphQL<T>(app, query, variables, authorization);
+  const graphql = async <T>(query: string, variables: Record<string, unknown> = {}, authorization: string | null = scenario.a.authorization) => {
+    const result = await postGraphQL<T>(app, query, variables, authorization);
+    if (mirror && result.status !== 429 && isQuery(query)) {
+      const other = await mirroring.run(true, () => postGraphQL<T>(mirror, query, variables, authorization));
+      const [mine, theirs] = [comparable(result), comparable(other)];
+      if (mine !== theirs) {
+        throw new Error(`the executors answer differently\n${query}\n${JSON.stringify(variables)}\nthis app: ${mine}\nother executor: ${theirs}`);
+      }
+    }
+    return result;
+  };
   const run = <R, V>(document: TypedDocumentNode<R, V>, ...[variables, authorization]: RunArgs<V>) => {
     // graphql() answers {} for a source codegen has not seen.
     if (!document || !('kind' in document)) throw new Error('unknown GraphQL document: run `npm run codegen`');
@@ -90,6 +116,27 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     fetch: (path, init) => app.fetch(new Request(new URL(path, GRAPHQL_URL), init)),
     close: () => db.close(),
   };
+}
+
+/**
+ * Status and body as JSON (key order included), with the instants near now
+ * (`asOf`, a default `to`) written as `<now>`: the two answers are read a few
+ * milliseconds apart.
+ */
+function comparable(result: GraphQLResult<unknown>): string {
+  const now = Date.now();
+  return JSON.stringify([result.status, result.body]).replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, (instant) =>
+    Math.abs(Date.parse(instant) - now) < 60_000 ? '<now>' : instant,
+  );
+}
+
+/** Whether `source` holds only queries (and fragments), or does not parse. */
+function isQuery(source: string): boolean {
+  try {
+    return parse(source).definitions.every((d) => d.kind !== Kind.OPERATION_DEFINITION || d.operation === 'query');
+  } catch {
+    return true;
+  }
 }
 
 /** POSTs a GraphQL operation to `app` in-process, as JSON. */

@@ -32,7 +32,7 @@ let readKey: string;
 let counter = 0;
 
 beforeAll(async () => {
-  t = await startTestApp({ seed: 'prune-jobs' });
+  t = await startTestApp({ seed: 'prune-jobs', differential: false });
   const key = await createApiKey(t.db.prisma, { accountSid: t.scenario.a.sid, scope: 'read' });
   readKey = `Basic ${Buffer.from(`${key.sid}:${key.secret}`).toString('base64')}`;
 }, 60_000);

@@ -145,6 +145,9 @@ interface Outcome {
 
 let db: TestDatabase;
 let app: App;
+/** The same app on the other executor (graphql-js): every GraphQL read must get the same answer from both. */
+let mirror: App;
+let comparedWithGraphqlJs = 0;
 let w: World;
 const logLines: string[] = [];
 let before: Map<string, string>;
@@ -181,6 +184,7 @@ beforeAll(async () => {
     createLogger('error', (line) => logLines.push(line)),
     { rateLimit: { requests: 0 }, metricsToken: 'fuzz-metrics-token-never-sent' },
   );
+  mirror = await createApp(db, createLogger('silent'), { rateLimit: { requests: 0 }, graphqlExecutor: 'graphql-js' });
 
   const fixture = async (acc: typeof scenario.a): Promise<AccountFixture> => {
     const users = await db.prisma.user.findMany({
@@ -252,7 +256,8 @@ afterAll(async () => {
   console.log(
     `[fuzz] backend=${backend} seed=${SEED} requests: rest=${stats.sent.rest} (${(stats.ms.rest / 1000).toFixed(1)}s) ` +
       `graphql=${stats.sent.graphql} (${(stats.ms.graphql / 1000).toFixed(1)}s) total=${stats.sent.rest + stats.sent.graphql}; ` +
-      `deletes made safe by the guard: ${stats.guarded}, registrations: ${stats.guardedRegistrations}`,
+      `deletes made safe by the guard: ${stats.guarded}, registrations: ${stats.guardedRegistrations}; ` +
+      `GraphQL reads answered alike by graphql-js: ${comparedWithGraphqlJs}`,
   );
   console.log(`[fuzz] by template: ${JSON.stringify(Object.fromEntries(sorted(stats.byLabel)))}`);
   console.log(`[fuzz] by status: ${JSON.stringify(Object.fromEntries(sorted(stats.byStatus)))}`);
@@ -1668,6 +1673,17 @@ async function send(original: FuzzRequest): Promise<Outcome> {
   bump(stats.byLabel, `${r.door} ${r.label}`);
   bump(stats.byStatus, `${r.door} ${response.status}`);
   bump(stats.byAuth, r.authLabel);
+  // A read (nothing in it names a mutation or subscription) answered in JSON must read the same on graphql-js.
+  if (r.door === 'graphql' && !/mutation|subscription/i.test(`${r.target} ${body ?? ''}`) && /json/.test(response.headers.get('content-type') ?? '')) {
+    const other = await mirror.fetch(new Request(ORIGIN + r.target, { method, headers, body }));
+    const otherText = await other.text();
+    comparedWithGraphqlJs++;
+    if (other.status !== response.status || otherText !== text) {
+      throw new Error(
+        `the executors answer differently: ${method} ${r.target} ${body ?? ''}\njit: ${response.status} ${text}\ngraphql-js: ${other.status} ${otherText}`,
+      );
+    }
+  }
   return { status: response.status, headers: response.headers, text, logs: logLines.slice(logsBefore), request, sent: r };
 }
 

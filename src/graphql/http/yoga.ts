@@ -14,6 +14,7 @@ import { TRACER_NAME, tracingEnabled } from '../../platform/tracing.js';
 import { createLoaders, type GraphQLContext } from '../loading/context.js';
 import { schema } from '../schema/index.js';
 import { graphiqlPage } from './graphiql.js';
+import { type GraphQLExecutor, jitExecutorPlugin } from './jit.js';
 import { graphqlLimitPlugins } from './limits.js';
 import { metricsPlugin } from './metrics-plugin.js';
 import { csrfPreventionPlugin, errorLoggingPlugin, maskError, requestParsingPlugin, serviceUnavailablePlugin, variableErrorsPlugin } from './plugins.js';
@@ -30,13 +31,15 @@ export interface YogaOptions {
   limits: Limits;
   /** See GraphQLContext.readAhead (default true). */
   readAhead?: boolean | undefined;
+  /** What runs queries (default jit). */
+  executor?: GraphQLExecutor | undefined;
 }
 
 /** Yoga, with the gates' facts about each request as its server context. */
 type GatewayYoga = YogaServerInstance<RequestFacts, GraphQLContext>;
 
 /** Builds the GraphQL endpoint (it never listens: the GraphQL front door hands it requests that passed the gates). */
-export function createGatewayYoga({ data, events, logger, failures, limits, readAhead = true }: YogaOptions): GatewayYoga {
+export function createGatewayYoga({ data, events, logger, failures, limits, readAhead = true, executor = 'jit' }: YogaOptions): GatewayYoga {
   const graphiql = graphiqlPage(GRAPHQL_PATH);
   return createYoga<RequestFacts, GraphQLContext>({
     schema,
@@ -72,6 +75,7 @@ export function createGatewayYoga({ data, events, logger, failures, limits, read
       variableErrorsPlugin(),
       serviceUnavailablePlugin(),
       metricsPlugin(),
+      ...(executor === 'jit' ? [jitExecutorPlugin(schema)] : []),
       // The operation's span, inside the request's (src/platform/tracing.ts). No
       // variables, results or per-field spans: they may carry tenant data, and
       // a span per field would cost more than the field.
