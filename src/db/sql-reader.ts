@@ -90,14 +90,32 @@ function timestampOf(text: string): Date {
 }
 const TIMESTAMP_TEXT = /^[1-9]\d{3}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})?$/;
 
-const textArray = pg.types.getTypeParser(TEXT_ARRAY as never, 'text') as (text: string) => Array<string | null>;
+const anyTextArray = pg.types.getTypeParser(TEXT_ARRAY as never, 'text') as (text: string) => Array<string | null>;
+
+/**
+ * A `text[]` (a binding's message types, on every row of a page). PostgreSQL
+ * quotes every element holding a quote, backslash, comma, brace or space, an
+ * empty one and the string "NULL"; an array with no quote or backslash and no
+ * inner brace is therefore split as it stands (unquoted NULL is null). The
+ * rest (and bounds such as `[0:1]={…}`) go to node-postgres' parser, which
+ * reads every character one by one.
+ */
+function textArray(text: string): Array<string | null> {
+  if (text === '{}') return [];
+  if (text.charCodeAt(0) !== 123 /* { */ || /["\\{}]/.test(text.slice(1, -1))) return anyTextArray(text);
+  return text
+    .slice(1, -1)
+    .split(',')
+    .map((item) => (item === 'NULL' ? null : item));
+}
 
 const TYPES: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
     if (format === undefined || format === 'text') {
       if (oid === TIMESTAMP) return timestampOf;
       if (oid === INT8) return (text: string) => BigInt(text);
-      if (oid === TIMESTAMP_ARRAY) return (text: string) => textArray(text).map((t) => (t === null ? null : timestampOf(t)));
+      if (oid === TEXT_ARRAY) return textArray;
+      if (oid === TIMESTAMP_ARRAY) return (text: string) => anyTextArray(text).map((t) => (t === null ? null : timestampOf(t)));
     }
     return pg.types.getTypeParser(oid, format ?? 'text');
   }) as pg.CustomTypesConfig['getTypeParser'],

@@ -27,10 +27,13 @@ const TIMESTAMPS = [
 ];
 
 describe(`db.reader (${backend})`, () => {
-  it('reads timestamps, timestamp arrays, bigints, ints, text arrays, booleans and nulls as $queryRaw does', async () => {
+  it('reads timestamps, timestamp arrays, bigints, ints, text arrays (quoted, empty, bounded, nested), booleans and nulls as $queryRaw does', async () => {
     const query = Prisma.sql`
       SELECT t AS ts, ARRAY[t, NULL]::timestamp[] AS tss, (EXTRACT(EPOCH FROM t) * 1000)::int8 AS big, 7::int AS small,
-             ARRAY['a', NULL, 'c,d']::text[] AS texts, true AS yes, NULL::text AS nothing,
+             ARRAY['a', NULL, 'c,d']::text[] AS texts, ARRAY['removed_from_channel', 'new_message']::text[] AS plain, ARRAY['a', NULL]::text[] AS with_null,
+             ARRAY['NULL', '', ' x ', 'a"b', 'a\\b', '{c}', 'ü']::text[] AS quoted, '{}'::text[] AS empty,
+             '[0:1]={a,b}'::text[] AS bounded, ARRAY[ARRAY['a', 'b'], ARRAY['c', 'd']]::text[] AS nested,
+             true AS yes, NULL::text AS nothing,
              ${new Date('2016-10-21T11:37:03.123Z')}::timestamp AS param_date, ${10n ** 15n}::int8 AS param_big
       FROM unnest(${TIMESTAMPS}::timestamp[]) AS u(t) ORDER BY t`;
     const viaReader = await db.reader.rows<Record<string, unknown>>(query);
@@ -42,6 +45,10 @@ describe(`db.reader (${backend})`, () => {
     expect((viaReader.at(-1)!.ts as Date).toISOString()).toBe('9999-12-31T23:59:59.999Z');
     expect(first.param_date).toEqual(new Date('2016-10-21T11:37:03.123Z'));
     expect(first.param_big).toBe(10n ** 15n);
+    expect(first.plain).toEqual(['removed_from_channel', 'new_message']);
+    expect(first.with_null).toEqual(['a', null]);
+    expect(first.quoted).toEqual(['NULL', '', ' x ', 'a"b', 'a\\b', '{c}', 'ü']);
+    expect(first.texts).toEqual(['a', null, 'c,d']);
   });
 
   it('takes Date parameters as UTC whatever the process time zone', async () => {
