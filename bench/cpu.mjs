@@ -3,8 +3,8 @@
 //
 // CPU time the gateway's own process spends per request, in-process (no HTTP,
 // no load generator): builds the app exactly as `npm start` does on the seeded
-// DATABASE_URL, with the default configuration (access log lines go to
-// /dev/null), answers each workload's request `requests` times one after the
+// DATABASE_URL, with the settings of the environment (the defaults unless
+// set, e.g. GRAPHQL_EXECUTOR=graphql-js; access log lines go to /dev/null), answers each workload's request `requests` times one after the
 // other through `app.fetch`, cycling through the seed's load keys as `npm run
 // bench` does, and prints user+system CPU µs per request for GraphQL and REST. A quick, steady signal while optimising; the side-by-side
 // numbers that count come from `npm run bench`.
@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { openSync, writeSync } from 'node:fs';
 import { createApp } from '../src/app.ts';
 import { openDatabase } from '../src/db/database.ts';
+import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { databaseUrl } from './lib/db.mjs';
 import { BENCH_DIR } from './lib/servers.mjs';
@@ -34,9 +35,16 @@ const authorization = auths[0];
 
 const db = await openDatabase({ databaseUrl: databaseUrl() });
 const devNull = openSync('/dev/null', 'w');
+// The settings `npm start` would read from this environment (their defaults unless set).
+const config = loadConfig();
 const app = await createApp(
   db,
-  createLogger('info', (line) => writeSync(devNull, line)),
+  createLogger(config.logLevel, (line) => writeSync(devNull, line)),
+  {
+    limits: config.limits,
+    rateLimit: config.rateLimit,
+    graphqlExecutor: config.graphqlExecutor,
+  },
 );
 const base = 'http://127.0.0.1';
 const send = (r) => app.fetch(new Request(base + r.path, { method: r.method, headers: r.headers, body: r.body }));

@@ -1,24 +1,28 @@
 // @ts-check
-// `npm --prefix bench run profile -- <contender> <workload> [seconds]`
-// e.g. `npm --prefix bench run profile -- graphql w1 10`
+// `npm --prefix bench run profile -- <contender> <workload> [seconds] [NAME=value …]`
+// e.g. `npm --prefix bench run profile -- graphql w1 10 GRAPHQL_EXECUTOR=graphql-js`
 //
-// Starts one contender's server with `node --cpu-prof`, loads one workload on
-// the seeded DATABASE_URL (10 connections), stops the server so V8 writes the
-// profile to bench/.profiles/, and prints where the server's CPU went: self
-// time by package/file and the hottest functions. Open the .cpuprofile in
-// Chrome DevTools (Performance) or speedscope for the full picture.
+// Starts one contender's server with `node --cpu-prof` (NAME=value: settings
+// for it, e.g. to compare a default with its alternative), loads one workload
+// on the seeded DATABASE_URL (10 connections), stops the server so V8 writes
+// the profile to bench/.profiles/, and prints where the server's CPU went:
+// self time by package/file and the hottest functions; a flame graph of it is
+// written next to it (.svg). Open the .cpuprofile in Chrome DevTools
+// (Performance) or speedscope for the full picture.
 
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { databaseUrl } from './lib/db.mjs';
+import { flameGraphSvg } from './lib/flame.mjs';
 import { runLoad } from './lib/load.mjs';
 import { BENCH_DIR, checkRootInstall, startServer } from './lib/servers.mjs';
 import { authorizations, buildRequests, CURSOR_QUERIES, graphqlBody, SUPPORTED } from './lib/workloads.mjs';
 
-const [contender = 'graphql', workload = 'w1', seconds = '10'] = process.argv.slice(2);
+const [contender = 'graphql', workload = 'w1', seconds = '10', ...settings] = process.argv.slice(2);
+const serverEnv = Object.fromEntries(settings.map((s) => [s.slice(0, s.indexOf('=')), s.slice(s.indexOf('=') + 1)]));
 if (!SUPPORTED[contender]?.includes(workload)) {
-  process.stderr.write(`usage: profile.mjs <graphql|rest|postgraphile|raw> <w1…w7> [seconds]\n`);
+  process.stderr.write(`usage: profile.mjs <graphql|rest|postgraphile|raw> <w1…w7> [seconds] [NAME=value …]\n`);
   process.exit(2);
 }
 checkRootInstall();
@@ -36,7 +40,7 @@ const authorization = auths[0];
 const kind = contender === 'graphql' || contender === 'rest' ? 'gateway' : contender;
 const dir = path.join(BENCH_DIR, '.profiles');
 const before = new Set(safeList(dir));
-const server = await startServer(kind, url, { logName: `${kind}-profile`, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+const server = await startServer(kind, url, { logName: `${kind}-profile`, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`], env: serverEnv });
 try {
   const cursors = {};
   if (kind !== 'raw') {
@@ -65,6 +69,10 @@ if (!file) {
 }
 const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
 report(profile, path.join(dir, file));
+const svg = path.join(dir, file.replace(/\.cpuprofile$/, '.svg'));
+const label = [contender, workload, ...settings].join(' ');
+writeFileSync(svg, flameGraphSvg(profile, `${label}: CPU of the server process over ${seconds} s of load (${new Date().toISOString().slice(0, 10)})`));
+process.stdout.write(`\nflame graph: ${svg}\n`);
 
 function safeList(d) {
   try {

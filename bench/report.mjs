@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { xml } from './lib/svg.mjs';
 
 const median = (xs) => {
   const s = xs.filter((x) => x !== null && x !== undefined && Number.isFinite(x)).sort((a, b) => a - b);
@@ -428,7 +429,6 @@ function changesSection() {
 }
 
 const COLORS = { graphql: '#e535ab', rest: '#f08c2e', postgraphile: '#3a7bd5', postgraphile_rls: '#1b3f73', raw: '#7f8c8d' };
-const xml = (x) => String(x).replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch] ?? ch);
 
 /**
  * One workload's req/s per contender as a plain SVG bar chart: median bars,
