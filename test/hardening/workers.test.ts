@@ -33,6 +33,13 @@ describe.skipIf(!TEST_DATABASE_URL)('WORKERS=2', () => {
     target.pathname = `/${database}`;
     url = target.toString();
     gateway = await startGateway({ DATABASE_URL: url, WORKERS: '2' });
+    // The banner comes from the first worker ready; until the other is, it answers 503 "starting".
+    const deadline = Date.now() + 60_000;
+    const readyWorkers = () => gateway.stderr().match(/"msg":"ready"/g)?.length ?? 0;
+    while (readyWorkers() < 2) {
+      if (Date.now() > deadline) throw new Error(`both workers were not ready within 60 s:\n${gateway.stderr().slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }, 120_000);
 
   afterAll(async () => {
