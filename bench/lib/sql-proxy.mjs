@@ -15,8 +15,11 @@ const GSSENC_REQUEST = 80877104;
 export function classify(sql) {
   if (/^\s*(BEGIN|COMMIT|ROLLBACK|START|SAVEPOINT|RELEASE|END)\b/i.test(sql)) return 'transaction';
   if (/^\s*(SET|RESET|DISCARD|DEALLOCATE)\b/i.test(sql) || /^\s*select\s+set_config\(/i.test(sql)) return 'session';
-  // The gateway's credential-change listener on its own connection (LISTEN, its probe and heartbeat), not per request.
+  // The gateway's background work, not per request: its credential-change listener on its own
+  // connection (LISTEN, its probe and heartbeat), and the prune runner polling for jobs. Through
+  // the one counting proxy, the poll would otherwise land on whichever contender runs meanwhile.
   if (/^\s*(LISTEN|UNLISTEN)\b/i.test(sql) || /^\s*SELECT (1|current_schema\(\) AS schema|pg_notify\(\$1, \$2\))\s*$/i.test(sql)) return 'listener';
+  if (/"prune_jobs"|\bprune_jobs\b/i.test(sql)) return 'listener';
   if (/"accounts"|\bFROM\s+accounts\b|"api_keys"|\bFROM\s+api_keys\b/i.test(sql)) return 'auth';
   return 'data';
 }
