@@ -2,12 +2,14 @@
 // `npm --prefix bench run cpu [-- w1,w5 [requests]]`
 //
 // CPU time the gateway's own process spends per request, in-process (no HTTP,
-// no load generator): builds the app exactly as `npm start` does on the seeded
-// DATABASE_URL, with the settings of the environment (the defaults unless
-// set, e.g. GRAPHQL_EXECUTOR=graphql-js; access log lines go to /dev/null), answers each workload's request `requests` times one after the
-// other through `app.fetch`, cycling through the seed's load keys as `npm run
-// bench` does, and prints user+system CPU µs per request for GraphQL and REST. A quick, steady signal while optimising; the side-by-side
-// numbers that count come from `npm run bench`.
+// no load generator): builds the app as `npm start` does on the seeded
+// DATABASE_URL, with the settings of the environment (the defaults unless set,
+// e.g. GRAPHQL_EXECUTOR=graphql-js; access log lines go to /dev/null), answers
+// each workload's request `requests` times one after the other through
+// `app.fetch`, cycling through the seed's load keys as `npm run bench` does,
+// and prints user+system CPU µs per request for GraphQL and REST. A quick,
+// steady signal while optimising; the side-by-side numbers that count come
+// from `npm run bench`.
 
 import { spawnSync } from 'node:child_process';
 import { openSync, writeSync } from 'node:fs';

@@ -269,19 +269,13 @@ export function renderMarkdown(r) {
   for (const [c, byW] of Object.entries(r.statements ?? {})) {
     L.push(`| ${c} | ${ws.map((w) => (byW[w] ? `${f(byW[w].per_request, 1)}${parts(byW[w]) ? ` (${parts(byW[w])})` : ''}` : '–')).join(' | ')} |`);
   }
-  const w6 = r.statements?.graphql?.w6;
-  if (w6) {
-    L.push('');
-    L.push("The gateway's W6 statements:");
-    L.push('');
-    for (const s of w6.statements) L.push(`- ${f(s.per_request, 1)} × \`${s.sql.slice(0, 220)}${s.sql.length > 220 ? '…' : ''}\``);
-  }
-  const rlsW1 = r.statements?.postgraphile_rls?.w1;
-  if (rlsW1) {
-    L.push('');
-    L.push("The deployed PostGraphile's W1 statements:");
-    L.push('');
-    for (const s of rlsW1.statements) L.push(`- ${f(s.per_request, 1)} × \`${s.sql.slice(0, 220)}${s.sql.length > 220 ? '…' : ''}\``);
+  for (const [title, counted] of [
+    ["The gateway's W6 statements:", r.statements?.graphql?.w6],
+    ["The deployed PostGraphile's W1 statements:", r.statements?.postgraphile_rls?.w1],
+  ]) {
+    if (!counted) continue;
+    L.push('', title, '');
+    for (const s of counted.statements) L.push(`- ${f(s.per_request, 1)} × \`${s.sql.slice(0, 220)}${s.sql.length > 220 ? '…' : ''}\``);
   }
   L.push('');
 
